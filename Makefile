@@ -1,0 +1,82 @@
+# The two commands a newcomer needs: `make demo` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8000
+HOST   ?= 127.0.0.1
+# Worker processes and threads of the app server; threads serve concurrent streams.
+WEB_WORKERS ?= 2
+WEB_THREADS ?= 8
+
+# Django 6 needs Python >= 3.12. Take the first interpreter that actually runs
+# (a pyenv shim can exist without a usable version behind it).
+FIND_PYTHON = for c in python3.13 python3.12 \
+	  $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[23]*/bin/python3 2>/dev/null) \
+	  /usr/bin/python3.13 /usr/bin/python3.12 python3; do \
+	  if "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+	    command -v "$$c" || echo "$$c"; exit 0; fi; done; exit 1
+
+.PHONY: help install demo serve seed migrate test test-fast test-browser bench lint format lock clean
+
+help:
+	@echo "make demo   install, migrate, seed the demo catalog and serve on http://$(HOST):$(PORT)"
+	@echo "make test   install and run the whole test suite"
+	@echo "make bench  streaming and API benchmarks against baselines"
+	@echo "make lint   ruff check and format check"
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	@py=$$($(FIND_PYTHON)) || { echo "error: Python 3.12 or newer is needed (Django 6); none found." \
+	  "Install python3.12 or python3.13 and run make again." >&2; exit 1; }; \
+	  echo "using $$py ($$($$py --version))"; \
+	  test -x $(PY) || "$$py" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+	@touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) -m twentytwo migrate --no-input
+
+seed: migrate
+	$(PY) -m twentytwo seed_demo
+
+demo: seed
+	$(PY) -m twentytwo collectstatic --no-input --verbosity 0
+	@echo "22tracks is on http://$(HOST):$(PORT)/"
+	$(VENV)/bin/gunicorn twentytwo.config.wsgi --bind $(HOST):$(PORT) \
+	  --workers $(WEB_WORKERS) --threads $(WEB_THREADS) --worker-class gthread \
+	  --access-logfile - --graceful-timeout 5
+
+test: install
+	$(PY) -m twentytwo collectstatic --no-input --verbosity 0
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: install
+	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+bench: install
+	$(PY) -m twentytwo migrate --no-input
+	$(PY) -m twentytwo seed_demo
+	$(PY) -m twentytwo collectstatic --no-input --verbosity 0
+	$(PY) bench/run.py
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Regenerate the lock file after changing dependencies in pyproject.toml.
+lock: install
+	$(PY) -m pip install --quiet uv
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --universal --python-version 3.12 \
+	  --generate-hashes -o requirements.lock
+
+clean:
+	rm -rf $(VENV) var/static build src/*.egg-info

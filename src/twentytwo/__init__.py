@@ -1,0 +1,1 @@
+"""22tracks: curated city music discovery."""

@@ -1,0 +1,185 @@
+"""The one settings module. Every value comes from the environment, with a default that
+runs the embedded configuration (SQLite and files under var/) on a laptop."""
+
+from pathlib import Path
+
+import dj_database_url
+from django.utils.csp import CSP
+
+from twentytwo.config.env import env_bool, env_int, env_list, env_str, secret_key_from_file
+
+# The repository root: src/twentytwo/config/settings.py -> four levels up.
+BASE_DIR = Path(__file__).resolve().parents[3]
+
+# Where the embedded database, media, collected static files and the secret key live.
+VAR_DIR = Path(env_str("TWENTYTWO_VAR_DIR", str(BASE_DIR / "var")))
+
+# Debug pages leak internals; only on when asked for.
+DEBUG = env_bool("TWENTYTWO_DEBUG", False)
+
+# Production turns on HTTPS-only cookies, HSTS and the __Host- session cookie.
+PRODUCTION = env_bool("TWENTYTWO_PRODUCTION", False)
+
+# Signs sessions, CSRF tokens and stream URLs. Generated once into var/ when not given.
+SECRET_KEY = env_str("TWENTYTWO_SECRET_KEY", "") or secret_key_from_file(VAR_DIR / "secret_key")
+
+# Host names this site answers to.
+ALLOWED_HOSTS = env_list("TWENTYTWO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+
+# Origins trusted for CSRF on HTTPS behind a proxy, e.g. https://22tracks.example.
+CSRF_TRUSTED_ORIGINS = env_list("TWENTYTWO_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "twentytwo.catalog",
+    "twentytwo.streaming",
+    "twentytwo.api",
+    "twentytwo.web",
+    "twentytwo.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "twentytwo.config.urls"
+WSGI_APPLICATION = "twentytwo.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# SQLite under var/ unless DATABASE_URL names another database (postgres://...).
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'twentytwo.sqlite3'}"),
+        conn_max_age=env_int("TWENTYTWO_DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers go on while the seeder or an admin writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("nl", "Nederlands")]
+LOCALE_PATHS = [BASE_DIR / "src" / "twentytwo" / "locale"]
+# Stored times are UTC; a city's own zone is used where a city's clock matters.
+TIME_ZONE = env_str("TWENTYTWO_TIME_ZONE", "Europe/Amsterdam")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+# collectstatic writes here; whitenoise serves it with far-future caching.
+STATIC_ROOT = Path(env_str("TWENTYTWO_STATIC_ROOT", str(VAR_DIR / "static")))
+# Uploaded and seeded audio and pictures.
+MEDIA_ROOT = Path(env_str("TWENTYTWO_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Media is never served at a public URL: audio goes through signed stream URLs and
+# pictures through the catalog's picture view.
+MEDIA_URL = "/media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if env_bool("TWENTYTWO_MANIFEST_STATIC", True)
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+
+# Catalog
+# Largest audio upload accepted, in bytes.
+AUDIO_UPLOAD_MAX_BYTES = env_int("TWENTYTWO_AUDIO_UPLOAD_MAX_BYTES", 30 * 1024 * 1024)
+# Largest picture upload accepted, in bytes.
+PICTURE_UPLOAD_MAX_BYTES = env_int("TWENTYTWO_PICTURE_UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
+# Tracks in a genre's playlist; adding one more retires the oldest.
+PLAYLIST_SIZE = env_int("TWENTYTWO_PLAYLIST_SIZE", 22)
+
+# Streaming
+# Seconds a signed stream URL stays valid.
+STREAM_URL_TTL = env_int("TWENTYTWO_STREAM_URL_TTL", 6 * 3600)
+# When set (e.g. /protected-media/), the stream view answers with X-Accel-Redirect to
+# this internal nginx location instead of sending the bytes itself.
+STREAM_ACCEL_REDIRECT_PREFIX = env_str("TWENTYTWO_STREAM_ACCEL_REDIRECT_PREFIX", "")
+
+# Security headers (SECURITY.md).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CSP = {
+    "default-src": [CSP.NONE],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "media-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "manifest-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+}
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("TWENTYTWO_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 31_536_000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("TWENTYTWO_LOG_LEVEL", "INFO")},
+}
