@@ -3,6 +3,8 @@
 import functools
 import shutil
 import subprocess
+import tempfile
+from pathlib import Path
 
 
 @functools.cache
@@ -12,19 +14,51 @@ def sine_mp3(*, seconds: float = 3.0, frequency: int = 440, xing: bool = True) -
     if ffmpeg is None:
         raise RuntimeError("ffmpeg is needed for the tests: apt-get install ffmpeg")
     command = [
-        ffmpeg, "-v", "error", "-f", "lavfi", "-i", f"sine=frequency={frequency}:duration={seconds}",
-        "-ac", "2", "-ar", "44100", "-c:a", "libmp3lame", "-b:a", "128k",
-        "-write_xing", "1" if xing else "0", "-id3v2_version", "0", "-f", "mp3", "pipe:1",
+        ffmpeg,
+        "-v",
+        "error",
+        "-f",
+        "lavfi",
+        "-i",
+        f"sine=frequency={frequency}:duration={seconds}",
+        "-ac",
+        "2",
+        "-ar",
+        "44100",
+        "-c:a",
+        "libmp3lame",
+        "-b:a",
+        "128k",
+        "-write_xing",
+        "1" if xing else "0",
+        "-id3v2_version",
+        "0",
+        "-f",
+        "mp3",
     ]
-    return subprocess.run(command, check=True, capture_output=True).stdout
+    # A seekable output: ffmpeg goes back to fill in the Xing header, as encoders do.
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "tone.mp3"
+        subprocess.run([*command, str(target)], check=True, capture_output=True)
+        return target.read_bytes()
 
 
 @functools.cache
 def sine_ogg(*, seconds: float = 3.0, codec: str = "libopus") -> bytes:
     ffmpeg = shutil.which("ffmpeg")
     command = [
-        ffmpeg, "-v", "error", "-f", "lavfi", "-i", f"sine=frequency=330:duration={seconds}",
-        "-c:a", codec, "-f", "ogg", "pipe:1",
+        ffmpeg,
+        "-v",
+        "error",
+        "-f",
+        "lavfi",
+        "-i",
+        f"sine=frequency=330:duration={seconds}",
+        "-c:a",
+        codec,
+        "-f",
+        "ogg",
+        "pipe:1",
     ]
     return subprocess.run(command, check=True, capture_output=True).stdout
 

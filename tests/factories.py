@@ -2,9 +2,9 @@ import itertools
 
 import factory
 
+from tests.audio_files import sine_mp3, with_title_tag
 from twentytwo.catalog import services
 from twentytwo.catalog.models import City, Curator, Genre, Track
-from tests.audio_files import sine_mp3, with_title_tag
 
 _audio_serial = itertools.count(1)
 
@@ -40,11 +40,18 @@ class GenreFactory(factory.django.DjangoModelFactory):
     curator = factory.SubFactory(CuratorFactory)
 
 
-def track_create(*, title: str | None = None, artist: str = "Test Artist", seconds: float = 3.0,
-                 buy_links=(("Bandcamp", "https://bandcamp.example/t"),), **fields) -> Track:
+def track_create(
+    *,
+    title: str | None = None,
+    artist: str = "Test Artist",
+    seconds: float = 3.0,
+    buy_links=(("Bandcamp", "https://bandcamp.example/t"),),
+    **fields,
+) -> Track:
     """Create a track through the real ingest service, with real, unique MP3 audio."""
     serial = next(_audio_serial)
     title = title or f"Track {serial}"
     audio = with_title_tag(sine_mp3(seconds=seconds), f"{title} #{serial}")
-    return services.track_ingest(audio=audio, title=title, artist=artist, buy_links=buy_links,
-                                 **fields)
+    return services.track_ingest(
+        audio=audio, title=title, artist=artist, buy_links=buy_links, **fields
+    )

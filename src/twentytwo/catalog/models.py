@@ -57,7 +57,9 @@ class Genre(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.city.name})" if "city" in self._state.fields_cache else self.name
+        return (
+            f"{self.name} ({self.city.name})" if "city" in self._state.fields_cache else self.name
+        )
 
     def get_absolute_url(self) -> str:
         return reverse("web:genre", kwargs={"city": self.city.slug, "genre": self.slug})
@@ -140,5 +142,3 @@ class PlaylistEntry(models.Model):
     @property
     def is_current(self) -> bool:
         return self.retired_at is None
-
-

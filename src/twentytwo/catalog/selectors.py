@@ -6,9 +6,9 @@ from twentytwo.catalog.models import BuyLink, City, Genre, PlaylistEntry, Track
 
 
 def city_list() -> QuerySet[City]:
-    return City.objects.annotate(
-        genre_count=Count("genres", distinct=True)
-    ).order_by("position", "name")
+    return City.objects.annotate(genre_count=Count("genres", distinct=True)).order_by(
+        "position", "name"
+    )
 
 
 def city_by_slug(slug: str) -> City:
@@ -52,9 +52,7 @@ def genre_playlist(*, genre: Genre) -> list[PlaylistEntry]:
 
 def genre_ledger(*, genre: Genre) -> list[PlaylistEntry]:
     """Return every entry the genre ever had, the newest arrival first."""
-    return list(
-        _with_track(PlaylistEntry.objects.filter(genre=genre)).order_by("-added_at", "-id")
-    )
+    return list(_with_track(PlaylistEntry.objects.filter(genre=genre)).order_by("-added_at", "-id"))
 
 
 def track_by_id(track_id: int) -> Track:

@@ -26,8 +26,9 @@ class CatalogError(ValueError):
 
 
 def city_create(*, name: str, slug: str, country: str, time_zone: str, position: int = 0) -> City:
-    city = City(name=name, slug=slug, country=country.upper(), time_zone=time_zone,
-                position=position)
+    city = City(
+        name=name, slug=slug, country=country.upper(), time_zone=time_zone, position=position
+    )
     city.full_clean()
     city.save()
     return city
@@ -52,18 +53,50 @@ def genre_create(
     curator: Curator | None = None,
     position: int = 0,
 ) -> Genre:
-    genre = Genre(city=city, name=name, slug=slug, description=description, picture=picture,
-                  curator=curator, position=position)
+    genre = Genre(
+        city=city,
+        name=name,
+        slug=slug,
+        description=description,
+        picture=picture,
+        curator=curator,
+        position=position,
+    )
     genre.full_clean()
     genre.save()
     return genre
 
 
+def _update(instance, fields: dict, allowed: set[str]):
+    unknown = set(fields) - allowed
+    if unknown:
+        name = type(instance).__name__.lower()
+        raise TypeError(f"{name}_update() cannot change {', '.join(sorted(unknown))}")
+    for field, value in fields.items():
+        setattr(instance, field, value)
+    instance.full_clean()
+    instance.save(update_fields=[*fields])
+    return instance
+
+
+def city_update(*, city: City, **fields) -> City:
+    return _update(city, fields, {"name", "slug", "country", "time_zone", "position"})
+
+
+def curator_update(*, curator: Curator, **fields) -> Curator:
+    return _update(curator, fields, {"name", "slug", "bio", "photo", "links"})
+
+
+def genre_update(*, genre: Genre, **fields) -> Genre:
+    return _update(genre, fields, {"name", "slug", "description", "picture", "curator", "position"})
+
+
 def picture_store(*, data: bytes, kind: str) -> str:
     """Check a picture and store it under a generated name; return the storage name."""
     extension = picture_probe(data, max_bytes=settings.PICTURE_UPLOAD_MAX_BYTES)
-    return default_storage.save(f"pictures/{kind}/{uuid.uuid4().hex}.{extension}",
-                                ContentFile(data))
+    return default_storage.save(
+        f"pictures/{kind}/{uuid.uuid4().hex}.{extension}", ContentFile(data)
+    )
 
 
 def track_ingest(
@@ -88,15 +121,24 @@ def track_ingest(
     if existing is not None:
         raise CatalogError(TRACK_DUPLICATE.format(track_id=existing))
     name = uuid.uuid4().hex
-    stored = default_storage.save(f"audio/{name[:2]}/{name}.{probe.extension}",
-                                  ContentFile(audio))
+    stored = default_storage.save(f"audio/{name[:2]}/{name}.{probe.extension}", ContentFile(audio))
     try:
         with transaction.atomic():
             track = Track(
-                title=title, artist=artist, label=label, year=year, artist_bio=artist_bio,
-                artist_links=list(artist_links), artwork=artwork, audio=stored,
-                audio_size=len(audio), duration=round(probe.duration, 3), codec=probe.codec,
-                mime_type=probe.mime_type, bitrate=probe.bitrate, checksum=checksum,
+                title=title,
+                artist=artist,
+                label=label,
+                year=year,
+                artist_bio=artist_bio,
+                artist_links=list(artist_links),
+                artwork=artwork,
+                audio=stored,
+                audio_size=len(audio),
+                duration=round(probe.duration, 3),
+                codec=probe.codec,
+                mime_type=probe.mime_type,
+                bitrate=probe.bitrate,
+                checksum=checksum,
             )
             track.full_clean()
             track.save()
@@ -115,22 +157,18 @@ def track_ingest(
 
 def track_update(*, track: Track, **fields) -> Track:
     """Change a track's descriptive fields; its audio never changes after ingest."""
-    allowed = {"title", "artist", "label", "year", "artist_bio", "artist_links", "artwork"}
-    unknown = set(fields) - allowed
-    if unknown:
-        raise TypeError(f"track_update() cannot change {', '.join(sorted(unknown))}")
-    for field, value in fields.items():
-        setattr(track, field, value)
-    track.full_clean()
-    track.save(update_fields=[*fields])
-    return track
+    return _update(
+        track, fields, {"title", "artist", "label", "year", "artist_bio", "artist_links", "artwork"}
+    )
 
 
 def track_buy_links_set(*, track: Track, links: Iterable[tuple[str, str]]) -> None:
     with transaction.atomic():
         track.buy_links.all().delete()
-        created = [BuyLink(track=track, shop=shop, url=url, position=index)
-                   for index, (shop, url) in enumerate(links)]
+        created = [
+            BuyLink(track=track, shop=shop, url=url, position=index)
+            for index, (shop, url) in enumerate(links)
+        ]
         for link in created:
             link.full_clean(exclude=["track"])
         BuyLink.objects.bulk_create(created)
@@ -155,7 +193,9 @@ def track_add_to_rotation(
         overflow = len(current) + 1 - settings.PLAYLIST_SIZE
         if overflow > 0:
             oldest = [entry.pk for entry in current[:overflow]]
-            PlaylistEntry.objects.filter(pk__in=oldest).update(retired_at=max(at, current[0].added_at))
+            PlaylistEntry.objects.filter(pk__in=oldest).update(
+                retired_at=max(at, current[0].added_at)
+            )
             current = current[overflow:]
         top = min((entry.position for entry in current), default=1)
         return PlaylistEntry.objects.create(
@@ -195,9 +235,12 @@ __all__ = [
     "AudioRejected",
     "CatalogError",
     "city_create",
+    "city_update",
     "curator_create",
+    "curator_update",
     "entry_retire",
     "genre_create",
+    "genre_update",
     "picture_store",
     "playlist_reorder",
     "track_add_to_rotation",

@@ -5,125 +5,221 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='City',
+            name="City",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('slug', models.SlugField(max_length=100, unique=True, verbose_name='slug')),
-                ('country', models.CharField(help_text='ISO 3166-1 alpha-2', max_length=2, verbose_name='country')),
-                ('time_zone', models.CharField(default='Europe/Amsterdam', max_length=64, verbose_name='time zone')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("slug", models.SlugField(max_length=100, unique=True, verbose_name="slug")),
+                (
+                    "country",
+                    models.CharField(
+                        help_text="ISO 3166-1 alpha-2", max_length=2, verbose_name="country"
+                    ),
+                ),
+                (
+                    "time_zone",
+                    models.CharField(
+                        default="Europe/Amsterdam", max_length=64, verbose_name="time zone"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
             ],
             options={
-                'verbose_name_plural': 'cities',
-                'ordering': ['position', 'name'],
+                "verbose_name_plural": "cities",
+                "ordering": ["position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Curator',
+            name="Curator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('slug', models.SlugField(max_length=120, unique=True, verbose_name='slug')),
-                ('bio', models.TextField(blank=True, verbose_name='bio')),
-                ('photo', models.CharField(blank=True, max_length=255, verbose_name='photo')),
-                ('links', models.JSONField(blank=True, default=list, verbose_name='links')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                ("slug", models.SlugField(max_length=120, unique=True, verbose_name="slug")),
+                ("bio", models.TextField(blank=True, verbose_name="bio")),
+                ("photo", models.CharField(blank=True, max_length=255, verbose_name="photo")),
+                ("links", models.JSONField(blank=True, default=list, verbose_name="links")),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Track',
+            name="Track",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('artist', models.CharField(max_length=200, verbose_name='artist')),
-                ('label', models.CharField(blank=True, max_length=200, verbose_name='label')),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='year')),
-                ('artist_bio', models.TextField(blank=True, verbose_name='artist bio')),
-                ('artist_links', models.JSONField(blank=True, default=list, verbose_name='artist links')),
-                ('artwork', models.CharField(blank=True, max_length=255, verbose_name='artwork')),
-                ('audio', models.CharField(max_length=255, unique=True, verbose_name='audio file')),
-                ('audio_size', models.PositiveBigIntegerField(verbose_name='audio size in bytes')),
-                ('duration', models.FloatField(verbose_name='duration in seconds')),
-                ('codec', models.CharField(max_length=20, verbose_name='codec')),
-                ('mime_type', models.CharField(max_length=50, verbose_name='MIME type')),
-                ('bitrate', models.PositiveIntegerField(verbose_name='bitrate in bits per second')),
-                ('checksum', models.CharField(max_length=64, unique=True, verbose_name='SHA-256')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("artist", models.CharField(max_length=200, verbose_name="artist")),
+                ("label", models.CharField(blank=True, max_length=200, verbose_name="label")),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="year"),
+                ),
+                ("artist_bio", models.TextField(blank=True, verbose_name="artist bio")),
+                (
+                    "artist_links",
+                    models.JSONField(blank=True, default=list, verbose_name="artist links"),
+                ),
+                ("artwork", models.CharField(blank=True, max_length=255, verbose_name="artwork")),
+                ("audio", models.CharField(max_length=255, unique=True, verbose_name="audio file")),
+                ("audio_size", models.PositiveBigIntegerField(verbose_name="audio size in bytes")),
+                ("duration", models.FloatField(verbose_name="duration in seconds")),
+                ("codec", models.CharField(max_length=20, verbose_name="codec")),
+                ("mime_type", models.CharField(max_length=50, verbose_name="MIME type")),
+                ("bitrate", models.PositiveIntegerField(verbose_name="bitrate in bits per second")),
+                ("checksum", models.CharField(max_length=64, unique=True, verbose_name="SHA-256")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
             ],
             options={
-                'ordering': ['artist', 'title'],
+                "ordering": ["artist", "title"],
             },
         ),
         migrations.CreateModel(
-            name='Genre',
+            name="Genre",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('slug', models.SlugField(max_length=100, verbose_name='slug')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('picture', models.CharField(blank=True, max_length=255, verbose_name='picture')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('city', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='genres', to='catalog.city')),
-                ('curator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='genres', to='catalog.curator')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("slug", models.SlugField(max_length=100, verbose_name="slug")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("picture", models.CharField(blank=True, max_length=255, verbose_name="picture")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                (
+                    "city",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="genres",
+                        to="catalog.city",
+                    ),
+                ),
+                (
+                    "curator",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="genres",
+                        to="catalog.curator",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['city', 'position', 'name'],
+                "ordering": ["city", "position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='PlaylistEntry',
+            name="PlaylistEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.IntegerField(default=0, verbose_name='position')),
-                ('added_at', models.DateTimeField(db_index=True, verbose_name='added')),
-                ('retired_at', models.DateTimeField(blank=True, null=True, verbose_name='retired')),
-                ('note', models.TextField(blank=True, verbose_name="curator's note")),
-                ('genre', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='catalog.genre')),
-                ('track', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='catalog.track')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.IntegerField(default=0, verbose_name="position")),
+                ("added_at", models.DateTimeField(db_index=True, verbose_name="added")),
+                ("retired_at", models.DateTimeField(blank=True, null=True, verbose_name="retired")),
+                ("note", models.TextField(blank=True, verbose_name="curator's note")),
+                (
+                    "genre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entries",
+                        to="catalog.genre",
+                    ),
+                ),
+                (
+                    "track",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entries",
+                        to="catalog.track",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'playlist entries',
-                'ordering': ['position', '-added_at'],
+                "verbose_name_plural": "playlist entries",
+                "ordering": ["position", "-added_at"],
             },
         ),
         migrations.CreateModel(
-            name='BuyLink',
+            name="BuyLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('shop', models.CharField(max_length=80, verbose_name='shop')),
-                ('url', models.URLField(max_length=500, verbose_name='URL')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('track', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='buy_links', to='catalog.track')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("shop", models.CharField(max_length=80, verbose_name="shop")),
+                ("url", models.URLField(max_length=500, verbose_name="URL")),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                (
+                    "track",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="buy_links",
+                        to="catalog.track",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='genre',
-            constraint=models.UniqueConstraint(fields=('city', 'slug'), name='genre_slug_unique_in_city'),
+            model_name="genre",
+            constraint=models.UniqueConstraint(
+                fields=("city", "slug"), name="genre_slug_unique_in_city"
+            ),
         ),
         migrations.AddIndex(
-            model_name='playlistentry',
-            index=models.Index(fields=['genre', 'retired_at', 'position'], name='catalog_pla_genre_i_81813c_idx'),
+            model_name="playlistentry",
+            index=models.Index(
+                fields=["genre", "retired_at", "position"], name="catalog_pla_genre_i_81813c_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='playlistentry',
-            constraint=models.UniqueConstraint(condition=models.Q(('retired_at__isnull', True)), fields=('genre', 'track'), name='entry_track_current_once_per_genre'),
+            model_name="playlistentry",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("retired_at__isnull", True)),
+                fields=("genre", "track"),
+                name="entry_track_current_once_per_genre",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='playlistentry',
-            constraint=models.CheckConstraint(condition=models.Q(('retired_at__isnull', True), ('retired_at__gte', models.F('added_at')), _connector='OR'), name='entry_retired_after_added'),
+            model_name="playlistentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("retired_at__isnull", True),
+                    ("retired_at__gte", models.F("added_at")),
+                    _connector="OR",
+                ),
+                name="entry_retired_after_added",
+            ),
         ),
     ]
