@@ -9,7 +9,9 @@ from twentytwo.config.env import secret_key_from_file
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {**os.environ, **env}
+    # The browser tests allow sync ORM calls from async contexts; a deployment must not.
+    environment = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment.update(env)
     return subprocess.run(
         [sys.executable, "-m", "twentytwo", *args],
         env=environment,

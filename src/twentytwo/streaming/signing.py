@@ -11,8 +11,8 @@ from django.conf import settings
 from django.core.signing import BadSignature, Signer
 from django.urls import reverse
 
-STREAM_TOKEN_INVALID = "This stream link is not valid."
-STREAM_TOKEN_EXPIRED = "This stream link has expired; reload the page for a fresh one."
+STREAM_TOKEN_INVALID = "This stream link is not valid."  # noqa: S105
+STREAM_TOKEN_EXPIRED = "This stream link has expired; reload the page for a fresh one."  # noqa: S105
 
 _SALT = "twentytwo.streaming.url"
 

@@ -1,8 +1,12 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from twentytwo.streaming import views
+from twentytwo.streaming.converters import PictureNameConverter
+
+register_converter(PictureNameConverter, "picture_name")
 
 app_name = "streaming"
 urlpatterns = [
-    path("<str:token>", views.stream_track, name="track"),
+    path("stream/<str:token>", views.stream_track, name="track"),
+    path("<picture_name:name>", views.picture, name="picture"),
 ]

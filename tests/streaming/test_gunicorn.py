@@ -1,0 +1,131 @@
+"""The stream view behind the app server `make demo` runs, over a real socket.
+
+Django's test client never reaches gunicorn's sendfile() path, which takes the byte count
+from Content-Length and the start from the file position; this checks both on the wire."""
+
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+# Runs inside the server's environment: ingest one real track and print its URL.
+INGEST_SCRIPT = """
+import json, sys
+import django
+django.setup()
+from twentytwo.catalog.services import track_ingest
+from twentytwo.streaming.signing import stream_url
+from tests.audio_files import sine_mp3
+track = track_ingest(audio=sine_mp3(seconds=5.0), title="On the wire", artist="Gunicorn")
+print(json.dumps({"url": stream_url(track.pk), "audio": track.audio}))
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_port(port: int, server: subprocess.Popen, *, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited: {server.stderr.read().decode()}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("gunicorn did not start listening")
+
+
+@pytest.fixture(scope="module")
+def served_track(tmp_path_factory):
+    if not GUNICORN.exists():
+        pytest.skip("gunicorn is not installed in the virtualenv")
+    var_dir = tmp_path_factory.mktemp("var")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "twentytwo.config.settings",
+        "TWENTYTWO_VAR_DIR": str(var_dir),
+        "DATABASE_URL": f"sqlite:///{var_dir / 'twentytwo.sqlite3'}",
+        "TWENTYTWO_SECRET_KEY": "gunicorn-test-key-" + "x" * 40,
+        "TWENTYTWO_STREAM_ACCEL_REDIRECT_PREFIX": "",
+        "TWENTYTWO_MEDIA_ROOT": str(var_dir / "media"),
+        "TWENTYTWO_MANIFEST_STATIC": "false",
+        "PYTHONPATH": str(ROOT),
+    }
+    run = {"cwd": ROOT, "env": env, "check": True, "capture_output": True}
+    subprocess.run([sys.executable, "-m", "twentytwo", "migrate", "--no-input"], **run)
+    ingested = subprocess.run([sys.executable, "-c", INGEST_SCRIPT], **run, text=True)
+    track = json.loads(ingested.stdout.strip().splitlines()[-1])
+    audio = (var_dir / "media" / track["audio"]).read_bytes()
+
+    port = free_port()
+    command = [
+        str(GUNICORN), "twentytwo.config.wsgi", "--bind", f"127.0.0.1:{port}",
+        "--worker-class", "gthread", "--workers", "1", "--threads", "4",
+    ]  # fmt: skip
+    server = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    try:
+        wait_for_port(port, server)
+        yield port, track["url"], audio
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_ranges_and_whole_file_arrive_byte_exact_on_one_connection(served_track):
+    port, url, audio = served_track
+    size = len(audio)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+
+    # One keep-alive connection: a byte too many or too few would corrupt the next answer.
+    answers = []
+    for range_header in ("bytes=1000-1999", f"bytes={size - 777}-", "bytes=-100", None):
+        connection.request("GET", url, headers={"Range": range_header} if range_header else {})
+        response = connection.getresponse()
+        answers.append((response.status, response.getheader("Content-Range"), response.read()))
+    connection.close()
+
+    assert answers == [
+        (206, f"bytes 1000-1999/{size}", audio[1000:2000]),
+        (206, f"bytes {size - 777}-{size - 1}/{size}", audio[-777:]),
+        (206, f"bytes {size - 100}-{size - 1}/{size}", audio[-100:]),
+        (200, None, audio),
+    ]
+
+
+def test_multipart_ranges_and_head_keep_the_connection_in_step(served_track):
+    port, url, audio = served_track
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+
+    connection.request("GET", url, headers={"Range": "bytes=0-9,20-29"})
+    multipart = connection.getresponse()
+    multipart_body = multipart.read()
+    connection.request("HEAD", url)
+    head = connection.getresponse()
+    head_body = head.read()
+    connection.request("GET", url, headers={"Range": "bytes=10-19"})
+    after = connection.getresponse()
+    after_body = after.read()
+    connection.close()
+
+    assert multipart.status == 206
+    assert multipart.getheader("Content-Type").startswith("multipart/byteranges; boundary=")
+    assert audio[0:10] in multipart_body
+    assert audio[20:30] in multipart_body
+    assert (head.status, head.getheader("Content-Length"), head_body) == (200, str(len(audio)), b"")
+    assert (after.status, after_body) == (206, audio[10:20])
