@@ -1,0 +1,264 @@
+"""Benchmark the app against plain baselines on this machine: `make bench`.
+
+Streams (whole tracks and random 64 KB ranges) are measured against nginx serving the same
+files; the tracks API and the genre page against a bare ASGI app answering the same bytes.
+Everything runs on 127.0.0.1 and is stopped at the end, also on Ctrl-C or an error.
+BENCH_SECONDS sets the length of each measurement (default 10; each adds a short warm-up)."""
+
+import base64
+import contextlib
+import json
+import os
+import signal
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import load
+import report
+import servers
+import targets
+from process_stats import process_tree, tree_rss_bytes
+
+RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
+RANGE_BYTES = 64 * 1024
+CORES = os.cpu_count() or 1
+PEAK_RSS_TARGET_MB = 300
+
+WHOLE_FILES = "stream whole files"
+RANGES = "stream 64 KB ranges"
+TRACKS_API = "tracks API"
+GENRE_PAGE = "genre page"
+
+
+@dataclass(frozen=True)
+class Side:
+    """One server in a comparison and the (path, size) list to request from it."""
+
+    role: str
+    server: servers.Server
+    paths: list[tuple[str, int]]
+    # False for HTML pages, whose per-request tokens may change their length.
+    check_length: bool = True
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """What to load, how many connections to keep open, and the two servers compared."""
+
+    name: str
+    connections: int
+    app: Side
+    baseline: Side
+    range_bytes: int = 0
+
+
+def _env_seconds(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
+def _measure(
+    scenario: Scenario, side: Side, *, seconds: float, warmup: float
+) -> report.Measurement:
+    path, size = side.paths[0]
+    targets.response_check(
+        side.server.url + path,
+        length=size if side.check_length else None,
+        range_bytes=scenario.range_bytes,
+    )
+    common = {
+        "base_url": side.server.url,
+        "targets": side.paths,
+        "connections": scenario.connections,
+        "server_pid": side.server.pid,
+        "range_bytes": scenario.range_bytes,
+    }
+    if warmup > 0:
+        load.wrk_run(seconds=warmup, **common)
+    result = load.wrk_run(seconds=seconds, **common)
+    print(
+        f"  {scenario.name:<22}{side.server.name:<10}{result.requests_per_second:>9.0f} req/s"
+        f"{result.megabytes_per_second:>9.1f} MB/s",
+        flush=True,
+    )
+    return report.Measurement(
+        scenario=scenario.name,
+        server=side.server.name,
+        role=side.role,
+        connections=scenario.connections,
+        result=result,
+    )
+
+
+def _scenario_measure(
+    scenario: Scenario, *, seconds: float, warmup: float
+) -> list[report.Measurement]:
+    """Measure the app and its baseline; measure neither when either fails its check."""
+    try:
+        return [
+            _measure(scenario, side, seconds=seconds, warmup=warmup)
+            for side in (scenario.app, scenario.baseline)
+        ]
+    except targets.ResponseCheckFailed as error:
+        print(f"  SKIPPED {scenario.name}: {error}", flush=True)
+        return []
+
+
+def _ratio(measurements: list[report.Measurement], scenario: str, figure: str) -> float | None:
+    by_role = {
+        row.role: getattr(row.result, figure) for row in measurements if row.scenario == scenario
+    }
+    if "app" not in by_role or "baseline" not in by_role:
+        return None
+    return by_role["app"] / by_role["baseline"] if by_role["baseline"] else 0.0
+
+
+def _verdicts(measurements: list[report.Measurement]) -> list[report.Verdict]:
+    app_rss = [row.result.server_peak_rss for row in measurements if row.role == "app"]
+    peak_rss = max(app_rss) / report.MB if app_rss else None
+    return [
+        report.Verdict(
+            "tracks API req/s, app / raw ASGI",
+            _ratio(measurements, TRACKS_API, "requests_per_second"),
+            "x",
+            0.2,
+        ),
+        report.Verdict(
+            "genre page req/s, app / raw ASGI",
+            _ratio(measurements, GENRE_PAGE, "requests_per_second"),
+            "x",
+            None,
+        ),
+        report.Verdict(
+            "whole-file MB/s, app / nginx",
+            _ratio(measurements, WHOLE_FILES, "megabytes_per_second"),
+            "x",
+            0.3,
+        ),
+        report.Verdict(
+            "64 KB range req/s, app / nginx",
+            _ratio(measurements, RANGES, "requests_per_second"),
+            "x",
+            0.1,
+        ),
+        report.Verdict(
+            "peak RSS of the app server (sum)",
+            peak_rss,
+            " MB",
+            PEAK_RSS_TARGET_MB,
+            higher_is_better=False,
+        ),
+    ]
+
+
+def _scenarios(stack: contextlib.ExitStack, workdir: Path, app: servers.Server) -> list[Scenario]:
+    """Find the targets through the app, then start the two baselines that serve them."""
+    found = targets.targets_discover(app.url)
+    nginx = stack.enter_context(servers.nginx_server(workdir, media_root=found.media_root))
+    captured = targets.responses_capture(app.url, found.genre_api_paths + found.genre_page_paths)
+    manifest = workdir / "raw_responses.json"
+    manifest.write_text(json.dumps(captured))
+    raw = stack.enter_context(servers.raw_asgi_server(workdir, responses=manifest))
+
+    def sized(paths: list[str]) -> list[tuple[str, int]]:
+        return [(path, len(base64.b64decode(captured[path]["body"]))) for path in paths]
+
+    api_paths, page_paths = sized(found.genre_api_paths), sized(found.genre_page_paths)
+    app_streams, nginx_files = (
+        Side("app", app, found.streams),
+        Side("baseline", nginx, found.media_files),
+    )
+    return [
+        Scenario(WHOLE_FILES, connections=16, app=app_streams, baseline=nginx_files),
+        Scenario(
+            RANGES,
+            connections=32,
+            app=app_streams,
+            baseline=nginx_files,
+            range_bytes=RANGE_BYTES,
+        ),
+        Scenario(
+            TRACKS_API,
+            connections=32,
+            app=Side("app", app, api_paths),
+            baseline=Side("baseline", raw, api_paths),
+        ),
+        Scenario(
+            GENRE_PAGE,
+            connections=32,
+            app=Side("app", app, page_paths, check_length=False),
+            baseline=Side("baseline", raw, page_paths, check_length=False),
+        ),
+    ]
+
+
+def bench_run(*, seconds: float, warmup: float) -> dict:
+    """Bring the servers up, measure every scenario, print the tables; return the results."""
+    started = time.time()
+    with contextlib.ExitStack() as stack:
+        workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-")))
+        app = stack.enter_context(servers.app_server(workdir))
+        scenarios = _scenarios(stack, workdir, app)
+        rest_rss = tree_rss_bytes(process_tree(app.pid)) or 0
+        print(f"measuring {len(scenarios) * 2} runs of {seconds:g} s (+{warmup:g} s warm-up)")
+        measurements = [
+            row
+            for scenario in scenarios
+            for row in _scenario_measure(scenario, seconds=seconds, warmup=warmup)
+        ]
+    verdicts = _verdicts(measurements)
+    print()
+    print(report.measurements_table(measurements, cores=CORES))
+    print(
+        f"\nRSS MB: peak of the server's processes summed, sampled every 100 ms "
+        f"(gunicorn at rest before the runs: {rest_rss / report.MB:.0f} MB)."
+        f"\nsrv CPU, wrk CPU, irq, other: CPU time of the server, of wrk, of interrupts (the"
+        f" loopback's packets) and of all other processes, as a share of the {CORES} cores over"
+        " the run; ms/req: the server's CPU time per request."
+    )
+    print()
+    print(report.verdicts_table(verdicts))
+    for warning in report.warnings(measurements, cores=CORES):
+        print(warning)
+    skipped = sorted({s.name for s in scenarios} - {row.scenario for row in measurements})
+    if skipped:
+        print(f"SKIPPED (the app or a baseline did not answer as it must): {', '.join(skipped)}")
+    document = {
+        "started_at": started,
+        "wall_seconds": round(time.time() - started, 1),
+        "bench_seconds": seconds,
+        "warmup_seconds": warmup,
+        "cores": CORES,
+        "app_rest_rss_bytes": rest_rss,
+        "measurements": [row.as_dict() for row in measurements],
+        "skipped": skipped,
+        "verdicts": [verdict.as_dict() for verdict in verdicts],
+    }
+    report.results_write(RESULTS, document)
+    print(f"\nresults: {RESULTS.relative_to(servers.REPO)}")
+    return document
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def main() -> int:
+    # A SIGTERM (e.g. from a CI timeout) unwinds like Ctrl-C, so the servers are stopped.
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        document = bench_run(
+            seconds=_env_seconds("BENCH_SECONDS", 10),
+            warmup=_env_seconds("BENCH_WARMUP_SECONDS", 2),
+        )
+    except KeyboardInterrupt:
+        print("\ninterrupted; all servers stopped", file=sys.stderr)
+        return 130
+    # A missed target is a result; a scenario that could not be measured is a failure.
+    return 1 if document["skipped"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
