@@ -1,5 +1,125 @@
-from django.http import HttpResponse
+"""The public pages: cities, genres, tracks, the ledger and the texts about the service.
+
+Every page is a whole HTML document, so each works as a plain page load; htmx swaps only
+its <main>, which keeps the player outside it playing."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from twentytwo.catalog import selectors
+from twentytwo.catalog.models import City, Genre, Track
+
+CITY_NOT_FOUND = "There is no city at this address."
+GENRE_NOT_FOUND = "There is no genre at this address."
+TRACK_NOT_FOUND = "There is no track with this number."
 
 
-def home(request):
-    return HttpResponse("22tracks")
+def _city_or_404(slug: str) -> City:
+    try:
+        return selectors.city_by_slug(slug)
+    except City.DoesNotExist:
+        raise Http404(CITY_NOT_FOUND) from None
+
+
+def _genre_or_404(*, city_slug: str, genre_slug: str) -> Genre:
+    try:
+        return selectors.genre_by_slug(city_slug=city_slug, genre_slug=genre_slug)
+    except Genre.DoesNotExist:
+        raise Http404(GENRE_NOT_FOUND) from None
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    cities = list(selectors.city_list())
+    city = cities[0] if cities else None
+    genres = list(selectors.genre_list(city=city)) if city else []
+    return render(
+        request, "web/home.html", {"cities": cities, "current_city": city, "genres": genres}
+    )
+
+
+@require_safe
+def city(request: HttpRequest, city: str) -> HttpResponse:
+    current = _city_or_404(city)
+    return render(
+        request,
+        "web/city.html",
+        {
+            "cities": list(selectors.city_list()),
+            "current_city": current,
+            "genres": list(selectors.genre_list(city=current)),
+        },
+    )
+
+
+@require_safe
+def genre(request: HttpRequest, city: str, genre: str) -> HttpResponse:
+    current = _genre_or_404(city_slug=city, genre_slug=genre)
+    return render(
+        request,
+        "web/genre.html",
+        {
+            "genre": current,
+            "city": current.city,
+            "entries": selectors.genre_playlist(genre=current),
+            "other_genres": [
+                other for other in selectors.genre_list(city=current.city) if other.pk != current.pk
+            ],
+        },
+    )
+
+
+@require_safe
+def ledger(request: HttpRequest, city: str, genre: str) -> HttpResponse:
+    current = _genre_or_404(city_slug=city, genre_slug=genre)
+    entries = selectors.genre_ledger(genre=current)
+    return render(
+        request,
+        "web/ledger.html",
+        {
+            "genre": current,
+            "city": current.city,
+            "entries": entries,
+            "current_count": sum(1 for entry in entries if entry.is_current),
+            "first_added": min((entry.added_at for entry in entries), default=None),
+        },
+    )
+
+
+@require_safe
+def track(request: HttpRequest, track_id: int) -> HttpResponse:
+    try:
+        current = selectors.track_by_id(track_id)
+    except Track.DoesNotExist:
+        raise Http404(TRACK_NOT_FOUND) from None
+    entries = selectors.track_entries(track=current)
+    # The player labels the track with the genre it is playing in now, if any.
+    playing_in = next((entry.genre for entry in entries if entry.is_current), None)
+    artwork_url = (
+        request.build_absolute_uri(reverse("streaming:picture", kwargs={"name": current.artwork}))
+        if current.artwork
+        else ""
+    )
+    return render(
+        request,
+        "web/track.html",
+        {
+            "track": current,
+            "entries": entries,
+            "playing_in": playing_in,
+            "page_url": request.build_absolute_uri(current.get_absolute_url()),
+            "artwork_url": artwork_url,
+        },
+    )
+
+
+@require_safe
+def about(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/about.html")
+
+
+@require_safe
+def contact(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/contact.html")

@@ -1,0 +1,141 @@
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests.factories import CityFactory, CuratorFactory, GenreFactory, track_create
+from twentytwo.catalog import services
+
+# Rotations are placed at fixed moments so dates on the pages are known.
+FIRST_ROTATION = datetime(2024, 3, 4, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def amsterdam(db):
+    return CityFactory(name="Amsterdam", slug="amsterdam", position=0)
+
+
+@pytest.fixture
+def berlin(db):
+    return CityFactory(name="Berlin", slug="berlin", position=1)
+
+
+@pytest.fixture
+def curator(db):
+    return CuratorFactory(
+        name="Mira Vos",
+        slug="mira-vos",
+        bio="Digs for Detroit records every Saturday.",
+        links=[{"label": "Instagram", "url": "https://instagram.example/mira"}],
+    )
+
+
+@pytest.fixture
+def house(amsterdam, curator):
+    return GenreFactory(
+        city=amsterdam,
+        name="Deep House",
+        slug="deep-house",
+        description="Warm, late and slow.",
+        curator=curator,
+        position=0,
+    )
+
+
+def rotate_in(*, genre, count: int, seconds: float = 3.0, start: datetime = FIRST_ROTATION):
+    """Ingest `count` tracks and add them to the genre a day apart; return them oldest first."""
+    tracks = []
+    for day in range(count):
+        track = track_create(
+            title=f"{genre.name} cut {day + 1}", artist=f"Artist {day + 1}", seconds=seconds
+        )
+        services.track_add_to_rotation(genre=genre, track=track, at=start + timedelta(days=day))
+        tracks.append(track)
+    return tracks
+
+
+# Playwright's sync API runs an event loop in the test thread; the database fixtures run
+# there too, which Django refuses unless told that this thread is not serving requests.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--autoplay-policy=no-user-gesture-required",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+@dataclass
+class BrowserVisit:
+    """A page in a fresh browser context, with everything it asked for and complained about."""
+
+    page: object
+    context: object
+    base_url: str
+    requests: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def open(self, path: str):
+        self.page.goto(self.base_url + path)
+        return self.page
+
+
+def _visit(chromium, live_server, **context_options):
+    context = chromium.new_context(**context_options)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    visit = BrowserVisit(page=page, context=context, base_url=live_server.url)
+    page.on("request", lambda request: visit.requests.append(request.url))
+    page.on("pageerror", lambda error: visit.problems.append(f"page error: {error}"))
+
+    def on_console(message):
+        if message.type == "error":
+            visit.problems.append(f"console error: {message.text}")
+
+    page.on("console", on_console)
+    return visit
+
+
+# pytest-django's live server answers /static/ through the staticfiles finders, so the
+# browser gets the files from the source tree without a collectstatic.
+
+
+@pytest.fixture
+def browser_visit(chromium, live_server):
+    visit = _visit(chromium, live_server, viewport={"width": 1280, "height": 900})
+    yield visit
+    visit.context.close()
+    # A CSP violation, a script error or a failed load shows up here.
+    assert visit.problems == []
+
+
+@pytest.fixture
+def browser_visit_without_script(chromium, live_server):
+    visit = _visit(chromium, live_server, java_script_enabled=False)
+    yield visit
+    visit.context.close()
+
+
+@pytest.fixture
+def narrow_visit(chromium, live_server):
+    visit = _visit(chromium, live_server, viewport={"width": 360, "height": 740})
+    yield visit
+    visit.context.close()
+    assert visit.problems == []
