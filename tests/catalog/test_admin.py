@@ -21,8 +21,12 @@ def staff(client, django_user_model):
 
 def _track_form(audio: bytes, name: str = "song.mp3", **extra) -> dict:
     return {
-        "title": "Night Drive", "artist": "Mira", "label": "", "year": "2013",
-        "artist_bio": "", "artist_links": "[]",
+        "title": "Night Drive",
+        "artist": "Mira",
+        "label": "",
+        "year": "2013",
+        "artist_bio": "",
+        "artist_links": "[]",
         "buy_links_text": "Bandcamp | https://bandcamp.example/night\nDiscogs | discogs.example/n",
         "audio_upload": SimpleUploadedFile(name, audio, content_type="audio/mpeg"),
         **extra,
@@ -66,8 +70,9 @@ def test_empty_upload_is_refused(staff):
 
 def test_bad_buy_link_line_is_a_form_error(staff):
     audio = with_title_tag(sine_mp3(seconds=3.0), "bad line")
-    response = staff.post("/admin/catalog/track/add/",
-                          _track_form(audio, buy_links_text="just a shop name"))
+    response = staff.post(
+        "/admin/catalog/track/add/", _track_form(audio, buy_links_text="just a shop name")
+    )
     assert response.status_code == 200
     assert "is not “shop | address”" in response.content.decode()
     assert Track.objects.count() == 0
@@ -76,13 +81,22 @@ def test_bad_buy_link_line_is_a_form_error(staff):
 def test_staff_adds_a_track_to_a_genre_playlist(staff):
     genre = GenreFactory()
     track = track_create()
-    response = staff.post(f"/admin/catalog/genre/{genre.pk}/change/", {
-        "city": genre.city.pk, "name": genre.name, "slug": genre.slug,
-        "description": genre.description, "curator": genre.curator.pk, "position": 0,
-        "add_track": track.pk,
-        "entries-TOTAL_FORMS": 0, "entries-INITIAL_FORMS": 0,
-        "entries-MIN_NUM_FORMS": 0, "entries-MAX_NUM_FORMS": 1000,
-    })
+    response = staff.post(
+        f"/admin/catalog/genre/{genre.pk}/change/",
+        {
+            "city": genre.city.pk,
+            "name": genre.name,
+            "slug": genre.slug,
+            "description": genre.description,
+            "curator": genre.curator.pk,
+            "position": 0,
+            "add_track": track.pk,
+            "entries-TOTAL_FORMS": 0,
+            "entries-INITIAL_FORMS": 0,
+            "entries-MIN_NUM_FORMS": 0,
+            "entries-MAX_NUM_FORMS": 1000,
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert [e.track for e in selectors.genre_playlist(genre=genre)] == [track]
 
@@ -90,6 +104,11 @@ def test_staff_adds_a_track_to_a_genre_playlist(staff):
 def test_admin_lists_render(staff):
     GenreFactory()
     track_create()
-    for path in ["/admin/catalog/city/", "/admin/catalog/genre/", "/admin/catalog/track/",
-                 "/admin/catalog/curator/", "/admin/catalog/track/add/"]:
+    for path in [
+        "/admin/catalog/city/",
+        "/admin/catalog/genre/",
+        "/admin/catalog/track/",
+        "/admin/catalog/curator/",
+        "/admin/catalog/track/add/",
+    ]:
         assert staff.get(path).status_code == 200, path

@@ -176,3 +176,10 @@ def test_track_update_changes_description_but_never_audio():
     assert (track.title, track.year) == ("New", 2013)
     with pytest.raises(TypeError):
         services.track_update(track=track, audio="audio/other.mp3")
+
+
+@pytest.mark.parametrize("slug", ["about", "tracks", "api", "Admin"])
+def test_a_city_cannot_take_an_address_the_site_uses(slug):
+    with pytest.raises(ValidationError) as caught:
+        services.city_create(name="X", slug=slug, country="nl", time_zone="Europe/Amsterdam")
+    assert "the site uses itself" in str(caught.value)

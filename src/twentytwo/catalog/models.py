@@ -1,14 +1,27 @@
 """Cities, genres, curators, tracks and the 22-slot rotation with its ledger."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
+# First path segments the site uses itself; a city named so could never be reached.
+RESERVED_CITY_SLUGS = frozenset(
+    {"about", "contact", "tracks", "admin", "api", "stream", "pictures", "static", "media"}
+)
+CITY_SLUG_RESERVED = "“%(slug)s” is an address the site uses itself; choose another."
+
+
+def validate_city_slug(value: str) -> None:
+    if value.lower() in RESERVED_CITY_SLUGS:
+        raise ValidationError(CITY_SLUG_RESERVED, code="reserved", params={"slug": value})
+
+
 class City(models.Model):
     name = models.CharField(_("name"), max_length=100)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, validators=[validate_city_slug])
     country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166-1 alpha-2"))
     time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Amsterdam")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
