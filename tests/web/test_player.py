@@ -239,3 +239,22 @@ def test_pages_fit_a_360_pixel_wide_screen(narrow_visit, house, playlist, path_n
     page.screenshot(path=tmp_path / f"shot-360-{path_name}.png", full_page=True)
 
     assert overflow <= 0
+
+
+def test_an_expired_stream_link_is_renewed_and_the_track_plays(browser_visit, house, playlist):
+    page = browser_visit.open(genre_path(house))
+    # What a page left open past the links' lifetime holds: links the server refuses.
+    page.evaluate(
+        """() => document.querySelectorAll('[data-stream-url]').forEach(row => {
+             row.dataset.streamUrl = row.dataset.streamUrl.replace(/\\.[^.\\/]+\\.mp3$/, '.x.mp3');
+           })"""
+    )
+    with page.expect_response(lambda r: "/stream/" in r.url and r.status == 403):
+        page.get_by_role("button", name="Play all").click()
+
+    wait_until_playing(page)
+    assert page.locator("#player-title").inner_text() == playlist[0].title
+    assert page.evaluate("() => window.twentytwoPlayer.index") == 0
+    assert any(f"/api/tracks/{playlist[0].pk}" in url for url in browser_visit.requests)
+    # The refused load is the point of this test, not a defect of the page.
+    browser_visit.problems[:] = [p for p in browser_visit.problems if "403" not in p]

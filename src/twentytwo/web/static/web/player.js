@@ -249,6 +249,28 @@
     startPlayback();
   }
 
+  function refreshStreamUrl(track, position) {
+    const url = "/api/tracks/" + encodeURIComponent(track.id);
+    return fetch(url, { credentials: "omit", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error("track lookup answered " + response.status);
+        }
+        return response.json();
+      })
+      .then(function (body) {
+        track.streamUrl = body.stream_url;
+        if (currentTrack() !== track) {
+          return;
+        }
+        ui.audio.src = track.streamUrl;
+        if (position > 0) {
+          ui.audio.currentTime = position;
+        }
+        startPlayback();
+      });
+  }
+
   function playQueue(elements, index) {
     const tracks = elements.map(trackFromElement).filter(function (track) {
       return Boolean(track.streamUrl);
@@ -450,6 +472,10 @@
     });
     ui.audio.addEventListener("playing", function () {
       state.failures = 0;
+      const track = currentTrack();
+      if (track) {
+        track.refreshed = false;
+      }
     });
     ui.audio.addEventListener("timeupdate", showPosition);
     ui.audio.addEventListener("durationchange", showPosition);
@@ -463,6 +489,18 @@
       if (!state.queue.length) {
         return;
       }
+      const track = currentTrack();
+      if (track && !track.refreshed) {
+        // Stream links expire (a page left open for hours, or restored from history):
+        // ask once for a fresh link and carry on where the track was.
+        track.refreshed = true;
+        refreshStreamUrl(track, ui.audio.currentTime).catch(skipFailedTrack);
+        return;
+      }
+      skipFailedTrack();
+    });
+
+    function skipFailedTrack() {
       state.failures += 1;
       // Skip a track that cannot be played, but stop once every track has failed.
       if (state.failures < state.queue.length) {
@@ -472,7 +510,7 @@
         ui.artist.textContent = ui.bar.dataset.textError;
         updateButtons();
       }
-    });
+    }
 
     document.addEventListener("click", onDocumentClick);
     document.addEventListener("keydown", onKeyDown);
