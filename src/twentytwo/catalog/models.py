@@ -6,7 +6,6 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-
 # First path segments the site uses itself; a city named so could never be reached.
 RESERVED_CITY_SLUGS = frozenset(
     {"about", "contact", "tracks", "admin", "api", "stream", "pictures", "static", "media"}
