@@ -1,0 +1,213 @@
+"""Seed the demo catalog through the catalog's services, resumably and without duplicates.
+
+Each city, curator and genre is looked up by slug before it is created and each track by
+the checksum of its (deterministic) audio before it is ingested, so a second run adds
+nothing and a run cut off half-way is finished by running it again."""
+
+import hashlib
+import multiprocessing
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.utils import timezone
+
+from twentytwo.catalog import selectors, services
+from twentytwo.catalog.models import City, Curator, Genre, Track
+from twentytwo.demo import artwork
+from twentytwo.demo.media import GenreMedia, genre_media_render, track_audio
+from twentytwo.demo.plan import CityPlan, CuratorPlan, GenrePlan, Scale, TrackPlan, catalog_plan
+from twentytwo.demo.selectors import curator_by_slug
+from twentytwo.demo.styles import Recipe
+
+SEED_SUMMARY = (
+    "Seeded {cities} cities, {genres} genres, {tracks} tracks ({created} new) and "
+    "{retired} retired playlist entries in {seconds:.1f} s."
+)
+GENRE_DONE = "{city} / {genre}: {tracks} tracks, {created} new"
+
+
+@dataclass(frozen=True, slots=True)
+class SeedSummary:
+    cities: int
+    genres: int
+    tracks: int
+    tracks_created: int
+    retired_entries: int
+    seconds: float
+
+    def __str__(self) -> str:
+        return SEED_SUMMARY.format(
+            cities=self.cities,
+            genres=self.genres,
+            tracks=self.tracks,
+            created=self.tracks_created,
+            retired=self.retired_entries,
+            seconds=self.seconds,
+        )
+
+
+def demo_catalog_seed(
+    *,
+    scale: Scale | None = None,
+    workers: int = 2,
+    now: datetime | None = None,
+    log: Callable[[str], None] = lambda line: None,
+) -> SeedSummary:
+    """Seed `scale` of the demo catalog (all of it by default) and return what it holds.
+
+    `workers` processes synthesize and encode audio while this one writes the catalog."""
+    started = time.monotonic()
+    plans = catalog_plan(
+        scale=scale or Scale(), playlist_size=settings.PLAYLIST_SIZE, now=now or timezone.now()
+    )
+    genres = [genre for city_plan in plans for genre in _city_seed(city_plan)]
+    pending = [(plan, genre) for plan, genre in genres if not _ledger_complete(plan, genre)]
+    created = 0
+    recipes = [plan.spec.recipe for plan, _ in pending]
+    for (plan, genre), media in zip(pending, _media_rendered(recipes, workers), strict=True):
+        new = _genre_tracks_seed(plan, genre, media)
+        created += new
+        log(
+            GENRE_DONE.format(
+                city=plan.city.name, genre=plan.spec.name, tracks=len(plan.tracks), created=new
+            )
+        )
+    retired = sum(
+        1
+        for _, genre in genres
+        for entry in selectors.genre_ledger(genre=genre)
+        if entry.retired_at is not None
+    )
+    return SeedSummary(
+        cities=len(plans),
+        genres=len(genres),
+        tracks=sum(len(plan.tracks) for plan, _ in genres),
+        tracks_created=created,
+        retired_entries=retired,
+        seconds=time.monotonic() - started,
+    )
+
+
+def _city_seed(plan: CityPlan) -> list[tuple[GenrePlan, Genre]]:
+    spec = plan.spec
+    try:
+        city = selectors.city_by_slug(spec.slug)
+    except City.DoesNotExist:
+        city = services.city_create(
+            name=spec.name,
+            slug=spec.slug,
+            country=spec.country,
+            time_zone=spec.time_zone,
+            position=plan.position,
+        )
+    curators = {curator.slug: _curator_seed(curator) for curator in plan.curators}
+    return [
+        (genre, _genre_seed(city, genre, curators[genre.curator.slug])) for genre in plan.genres
+    ]
+
+
+def _curator_seed(plan: CuratorPlan) -> Curator:
+    curator = curator_by_slug(plan.slug)
+    if curator is None:
+        photo = services.picture_store(data=artwork.curator_photo(plan.photo_seed), kind="curators")
+        curator = services.curator_create(
+            name=plan.name, slug=plan.slug, bio=plan.bio, photo=photo, links=plan.links
+        )
+    return curator
+
+
+def _genre_seed(city: City, plan: GenrePlan, curator: Curator) -> Genre:
+    try:
+        return selectors.genre_by_slug(city_slug=city.slug, genre_slug=plan.spec.slug)
+    except Genre.DoesNotExist:
+        picture = services.picture_store(
+            data=artwork.genre_picture(plan.spec.recipe.seed), kind="genres"
+        )
+        return services.genre_create(
+            city=city,
+            name=plan.spec.name,
+            slug=plan.spec.slug,
+            description=plan.spec.description,
+            picture=picture,
+            curator=curator,
+            position=plan.position,
+        )
+
+
+def _ledger_complete(plan: GenrePlan, genre: Genre) -> bool:
+    """Tell whether every planned track is already in the genre's ledger.
+
+    Checked by name, which needs no audio: a complete genre costs no synthesis."""
+    present = {
+        (entry.track.artist, entry.track.title) for entry in selectors.genre_ledger(genre=genre)
+    }
+    return all((track.artist, track.title) in present for track in plan.tracks)
+
+
+def _media_rendered(recipes: list[Recipe], workers: int) -> Iterator[GenreMedia]:
+    """Yield each recipe's media in order, rendered ahead by `workers` processes."""
+    if workers <= 1 or len(recipes) <= 1:
+        yield from map(genre_media_render, recipes)
+        return
+    # spawn, not fork: a forked child would inherit this process's database connection.
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    try:
+        yield from pool.map(genre_media_render, recipes)
+    finally:
+        # When the seed stops early, genres not yet started are not rendered for nothing.
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _genre_tracks_seed(plan: GenrePlan, genre: Genre, media: GenreMedia) -> int:
+    """Ingest the genre's missing tracks and rotate them in, oldest first; return how many
+    tracks were new."""
+    rotated = {
+        (entry.track.artist, entry.track.title): entry.track
+        for entry in selectors.genre_ledger(genre=genre)
+    }
+    pending: list[tuple[TrackPlan, bytes, Track | None]] = []
+    # A resumed run reuses the artwork the interrupted one already stored.
+    artworks: dict[int, str] = {}
+    for track in plan.tracks:
+        existing = rotated.get((track.artist, track.title))
+        if existing is None:
+            audio = track_audio(
+                media,
+                sections=track.sections,
+                title=track.title,
+                artist=track.artist,
+                label=track.label,
+                year=track.year,
+            )
+            existing = selectors.track_by_checksum(hashlib.sha256(audio).hexdigest())
+            pending.append((track, audio, existing))
+        if existing is not None and existing.artwork:
+            artworks.setdefault(track.artwork, existing.artwork)
+    created = 0
+    for track, audio, existing in pending:
+        if existing is None:
+            if track.artwork not in artworks:
+                artworks[track.artwork] = services.picture_store(
+                    data=media.artworks[track.artwork], kind="artwork"
+                )
+            existing = services.track_ingest(
+                audio=audio,
+                title=track.title,
+                artist=track.artist,
+                label=track.label,
+                year=track.year,
+                artist_bio=track.artist_bio,
+                artist_links=track.artist_links,
+                buy_links=track.buy_links,
+                artwork=artworks[track.artwork],
+            )
+            created += 1
+        services.track_add_to_rotation(
+            genre=genre, track=existing, at=track.added_at, note=track.note
+        )
+    return created
