@@ -5,6 +5,8 @@ from datetime import UTC, datetime
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from tests.factories import CityFactory, GenreFactory, track_create
@@ -13,6 +15,19 @@ from twentytwo.catalog import services
 from twentytwo.config.wsgi import application
 
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema())
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Serve requests on the test's own connection, as Django's test client does.
+
+    The WSGI handler closes connections when a request ends; inside a test that would
+    close the connection holding the test's transaction."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(autouse=True)
