@@ -47,9 +47,8 @@ seed: migrate
 demo: seed
 	$(PY) -m twentytwo collectstatic --no-input --verbosity 0
 	@echo "22tracks is on http://$(HOST):$(PORT)/"
-	$(VENV)/bin/gunicorn twentytwo.config.wsgi --bind $(HOST):$(PORT) \
-	  --workers $(WEB_WORKERS) --threads $(WEB_THREADS) --worker-class gthread \
-	  --access-logfile - --graceful-timeout 5
+	$(PY) -m twentytwo serve --host $(HOST) --port $(PORT) \
+	  --workers $(WEB_WORKERS) --threads $(WEB_THREADS)
 
 test: install
 	$(PY) -m twentytwo collectstatic --no-input --verbosity 0

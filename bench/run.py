@@ -213,7 +213,7 @@ def bench_run(*, seconds: float, warmup: float) -> dict:
     print(report.measurements_table(measurements, cores=CORES))
     print(
         f"\nRSS MB: peak of the server's processes summed, sampled every 100 ms "
-        f"(gunicorn at rest before the runs: {rest_rss / report.MB:.0f} MB)."
+        f"(the app server at rest before the runs: {rest_rss / report.MB:.0f} MB)."
         f"\nsrv CPU, wrk CPU, irq, other: CPU time of the server, of wrk, of interrupts (the"
         f" loopback's packets) and of all other processes, as a share of the {CORES} cores over"
         " the run; ms/req: the server's CPU time per request."

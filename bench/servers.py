@@ -26,20 +26,6 @@ SERVER_EXITED = "{name} exited with code {code} while starting; its log ends:\n{
 SERVER_NOT_READY = "{name} did not answer on {url} within {seconds} s; its log ends:\n{log}"
 SERVER_LOOP_MISSING = "uvicorn's baseline needs uvloop and httptools in the virtualenv: {error}"
 
-# The app server exactly as `make demo` runs it, minus the access log (the baselines log
-# nothing either, and a log line per request is work the comparison should not include).
-GUNICORN_ARGS = (
-    "twentytwo.config.wsgi",
-    "--workers",
-    "2",
-    "--threads",
-    "8",
-    "--worker-class",
-    "gthread",
-    "--graceful-timeout",
-    "5",
-)
-
 # Debian's nginx as a plain static file server for the same media files. tcp_nopush off:
 # with it on, nginx holds back the last partial packet of a range that does not end on a
 # packet boundary and each 64 KB range waits ~40 ms for the delayed ACK.
@@ -160,12 +146,19 @@ def _running(
 
 
 def app_server(workdir: Path) -> contextlib.AbstractContextManager[Server]:
-    """Run the Django app under gunicorn with the demo's flags and default settings."""
+    """Run the app exactly as `make demo` does (`python -m twentytwo serve`), minus the
+    access log: the baselines log nothing either."""
+    from twentytwo.web.management.commands.serve import server_command
+
     port = free_port()
-    command = [str(VENV_BIN / "gunicorn"), *GUNICORN_ARGS, "--bind", f"{HOST}:{port}"]
-    return _running(
-        "gunicorn", command, port=port, log=workdir / "gunicorn.log", ready_path="/api/cities"
+    command = server_command(
+        host=HOST,
+        port=port,
+        workers=int(os.environ.get("WEB_WORKERS", "2")),
+        threads=int(os.environ.get("WEB_THREADS", "8")),
+        access_log=False,
     )
+    return _running("app", command, port=port, log=workdir / "app.log", ready_path="/api/cities")
 
 
 def nginx_server(workdir: Path, *, media_root: Path) -> contextlib.AbstractContextManager[Server]:

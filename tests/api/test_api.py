@@ -123,20 +123,3 @@ def test_openapi_document_is_served(client):
     assert response.status_code == 200
     assert "/api/genres/{genre}/tracks" in response.json()["paths"]
     assert client.get("/api/docs").status_code == 200
-
-
-def test_a_rotation_shows_in_the_tracks_once_the_cache_minute_is_over(client, genre, monkeypatch):
-    import time
-
-    from django.core.cache.backends import locmem
-
-    before = client.get(f"/api/genres/{genre.pk}/tracks").json()
-    services.track_add_to_rotation(
-        genre=genre, track=track_create(title="Fresh"), at=MONDAY + timedelta(days=8)
-    )
-    cached = client.get(f"/api/genres/{genre.pk}/tracks").json()
-    assert cached == before
-    later = time.time() + api_module.CATALOG_CACHE_SECONDS + 1
-    monkeypatch.setattr(locmem.time, "time", lambda: later)
-    fresh = client.get(f"/api/genres/{genre.pk}/tracks").json()
-    assert fresh[0]["title"] == "Fresh"

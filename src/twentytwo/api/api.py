@@ -2,9 +2,7 @@
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
-from django.views.decorators.cache import cache_page
 from ninja import NinjaAPI
-from ninja.decorators import decorate_view
 from ninja.errors import HttpError, ValidationError
 
 from twentytwo.api import representations as rep
@@ -27,11 +25,10 @@ INVALID_REQUEST = "The request is not valid."
 SERVER_ERROR = "Something went wrong on our side."
 
 # Catalog answers change when a curator rotates a playlist, a few times a week; a minute
-# of caching, in the client and in each app process, is invisible to listeners and takes
-# repeated loads off the app. Signed stream URLs in a cached answer stay valid for hours.
+# of sharing, by the client, a proxy or the app's own shared cache (config/wsgi.py), is
+# invisible to listeners. Signed stream URLs in a shared answer stay valid for hours.
 CATALOG_CACHE_SECONDS = 60
 CATALOG_CACHE_CONTROL = f"public, max-age={CATALOG_CACHE_SECONDS}"
-_catalog_cache = decorate_view(cache_page(CATALOG_CACHE_SECONDS))
 
 api = NinjaAPI(
     title="22tracks API",
@@ -80,7 +77,6 @@ def _cached(response: HttpResponse) -> None:
 
 
 @api.get("/cities", response=list[CityOut], tags=["catalog"])
-@_catalog_cache
 def cities(request, response: HttpResponse):
     """List the cities."""
     _cached(response)
@@ -88,7 +84,6 @@ def cities(request, response: HttpResponse):
 
 
 @api.get("/cities/{city}/genres", response={200: list[GenreOut], **_errors}, tags=["catalog"])
-@_catalog_cache
 def city_genres(request, city: str, response: HttpResponse):
     """List a city's genres, each with its curator."""
     found: City = _get_or_404(selectors.city_by_slug, CITY_NOT_FOUND, city)
@@ -99,7 +94,6 @@ def city_genres(request, city: str, response: HttpResponse):
 @api.get(
     "/genres/{genre}/tracks", response={200: list[PlaylistTrackOut], **_errors}, tags=["catalog"]
 )
-@_catalog_cache
 def genre_tracks(request, genre: int, response: HttpResponse):
     """List the genre's current tracks in playlist order, each with a signed stream URL."""
     found: Genre = _get_or_404(selectors.genre_by_id, GENRE_NOT_FOUND, genre)
@@ -113,7 +107,6 @@ def genre_tracks(request, genre: int, response: HttpResponse):
 @api.get(
     "/genres/{genre}/ledger", response={200: list[LedgerEntryOut], **_errors}, tags=["catalog"]
 )
-@_catalog_cache
 def genre_ledger(request, genre: int, response: HttpResponse):
     """List every track the genre ever had, newest arrival first, with when it left."""
     found: Genre = _get_or_404(selectors.genre_by_id, GENRE_NOT_FOUND, genre)
@@ -122,7 +115,6 @@ def genre_ledger(request, genre: int, response: HttpResponse):
 
 
 @api.get("/tracks/{track_id}", response={200: TrackDetailOut, **_errors}, tags=["catalog"])
-@_catalog_cache
 def track_detail(request, track_id: int, response: HttpResponse):
     """Show one track with its artist, buy links and the playlists it is or was in."""
     track: Track = _get_or_404(selectors.track_by_id, TRACK_NOT_FOUND, track_id)

@@ -61,6 +61,12 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
+# Audio and picture requests run behind only these (config/lean_handler.py): they need
+# no session, user, CSRF or page policy, and are most of the site's requests.
+FILE_ROUTE_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+]
+
 ROOT_URLCONF = "twentytwo.config.urls"
 WSGI_APPLICATION = "twentytwo.config.wsgi.application"
 

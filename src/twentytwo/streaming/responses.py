@@ -1,10 +1,10 @@
 """Responses that carry stored files: whole, one byte range, several ranges, or none at all.
 
 Under a WSGI server with `wsgi.file_wrapper` (gunicorn), Django hands a FileResponse's file
-to the server, which sends it with sendfile(2) from the descriptor's current position for
-Content-Length bytes. `FileWindow` keeps that path open for a single range: it seeks to the
-range's start and keeps `fileno()`, while its `read()` stops at the range's end for servers
-that iterate the body instead."""
+to the server, which may send it with sendfile(2) from the descriptor's current position
+for Content-Length bytes. `FileWindow` keeps that path open for a single range: it seeks to
+the range's start and keeps `fileno()`, while its `read()` stops at the range's end for
+servers that iterate the body instead (granian)."""
 
 import secrets
 from collections.abc import Iterator

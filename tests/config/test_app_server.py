@@ -1,7 +1,6 @@
-"""The stream view behind the app server `make demo` runs, over a real socket.
-
-Django's test client never reaches gunicorn's sendfile() path, which takes the byte count
-from Content-Length and the start from the file position; this checks both on the wire."""
+"""The site behind the app server `make demo` runs (granian, config/wsgi.py), over a real
+socket: byte ranges arrive exact on a kept-alive connection, file routes keep their
+security headers behind the lean handler, and catalog reads come from the shared cache."""
 
 import http.client
 import json
@@ -14,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from twentytwo.web.management.commands.serve import server_command
+
 ROOT = Path(__file__).resolve().parents[2]
-GUNICORN = Path(sys.executable).with_name("gunicorn")
 
 # Runs inside the server's environment: ingest one real track and print its URL.
 INGEST_SCRIPT = """
@@ -25,7 +25,7 @@ django.setup()
 from twentytwo.catalog.services import track_ingest
 from twentytwo.streaming.signing import stream_url
 from tests.audio_files import sine_mp3
-track = track_ingest(audio=sine_mp3(seconds=5.0), title="On the wire", artist="Gunicorn")
+track = track_ingest(audio=sine_mp3(seconds=5.0), title="On the wire", artist="Granian")
 print(json.dumps({"url": stream_url(track.pk), "audio": track.audio}))
 """
 
@@ -40,26 +40,24 @@ def wait_for_port(port: int, server: subprocess.Popen, *, timeout: float = 20.0)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited: {server.stderr.read().decode()}")
+            raise RuntimeError(f"the app server exited: {server.stderr.read().decode()}")
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
             return
         except OSError:
             time.sleep(0.1)
-    raise RuntimeError("gunicorn did not start listening")
+    raise RuntimeError("the app server did not start listening")
 
 
 @pytest.fixture(scope="module")
 def served_track(tmp_path_factory):
-    if not GUNICORN.exists():
-        pytest.skip("gunicorn is not installed in the virtualenv")
     var_dir = tmp_path_factory.mktemp("var")
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "twentytwo.config.settings",
         "TWENTYTWO_VAR_DIR": str(var_dir),
         "DATABASE_URL": f"sqlite:///{var_dir / 'twentytwo.sqlite3'}",
-        "TWENTYTWO_SECRET_KEY": "gunicorn-test-key-" + "x" * 40,
+        "TWENTYTWO_SECRET_KEY": "app-server-test-key-" + "x" * 40,
         "TWENTYTWO_STREAM_ACCEL_REDIRECT_PREFIX": "",
         "TWENTYTWO_MEDIA_ROOT": str(var_dir / "media"),
         "TWENTYTWO_MANIFEST_STATIC": "false",
@@ -72,10 +70,7 @@ def served_track(tmp_path_factory):
     audio = (var_dir / "media" / track["audio"]).read_bytes()
 
     port = free_port()
-    command = [
-        str(GUNICORN), "twentytwo.config.wsgi", "--bind", f"127.0.0.1:{port}",
-        "--worker-class", "gthread", "--workers", "1", "--threads", "4",
-    ]  # fmt: skip
+    command = server_command(host="127.0.0.1", port=port, workers=1, threads=4, access_log=False)
     server = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
@@ -129,3 +124,35 @@ def test_multipart_ranges_and_head_keep_the_connection_in_step(served_track):
     assert audio[20:30] in multipart_body
     assert (head.status, head.getheader("Content-Length"), head_body) == (200, str(len(audio)), b"")
     assert (after.status, after_body) == (206, audio[10:20])
+
+
+def test_file_routes_keep_the_security_headers(served_track):
+    port, url, _ = served_track
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", url, headers={"Range": "bytes=0-9"})
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    assert response.status == 206
+    assert response.getheader("X-Content-Type-Options") == "nosniff"
+    assert response.getheader("Referrer-Policy") == "same-origin"
+    assert response.getheader("Set-Cookie") is None
+
+
+def test_catalog_reads_are_answered_from_the_shared_cache(served_track):
+    port, _, _ = served_track
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    bodies = []
+    for _ in range(2):
+        connection.request("GET", "/api/cities")
+        response = connection.getresponse()
+        bodies.append(response.read())
+        etag = response.getheader("ETag")
+    connection.request("GET", "/api/cities", headers={"If-None-Match": etag})
+    revalidated = connection.getresponse()
+    revalidated.read()
+    connection.close()
+    assert bodies[0] == bodies[1]
+    assert json.loads(bodies[0]) == []
+    assert revalidated.status == 304
+    assert response.getheader("Content-Security-Policy")

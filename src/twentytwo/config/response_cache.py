@@ -1,0 +1,156 @@
+"""A shared cache in front of the site for answers that say they may be shared.
+
+Catalog API answers carry `Cache-Control: public, max-age=60`: any cache between the app
+and the listener may keep them for a minute. This WSGI layer is that cache inside each
+app process, so repeated catalog reads cost a dictionary lookup instead of a trip through
+Django. It follows HTTP caching rules (RFC 9111) for what it stores: only 200 answers to
+GET that are `public` with a positive `max-age`, set no cookie and vary on no cookie;
+answers are matched on the request headers their `Vary` names, and a matching
+`If-None-Match` gets a 304. In production nginx's proxy cache can do the same job."""
+
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+_MAX_AGE = re.compile(r"(?:^|,)\s*max-age=(\d+)", re.IGNORECASE)
+_NOT_STORED = {"set-cookie"}
+# Headers a 304 must leave out (RFC 9110 section 15.4.5): it has no body.
+_BODY_HEADERS = {"content-length", "content-type", "content-encoding"}
+
+
+@dataclass(frozen=True, slots=True)
+class CachedAnswer:
+    status: str
+    headers: list[tuple[str, str]]
+    body: bytes
+    expires: float
+    vary: tuple[tuple[str, str], ...]  # (WSGI environ key, the request's value)
+    etag: str | None
+
+
+def _header(headers: list[tuple[str, str]], name: str) -> str | None:
+    for key, value in headers:
+        if key.lower() == name:
+            return value
+    return None
+
+
+def _shareable_for(status: str, headers: list[tuple[str, str]]) -> int:
+    """Return how many seconds the answer may be shared, 0 when it may not be stored."""
+    if not status.startswith("200 ") or any(k.lower() in _NOT_STORED for k, _ in headers):
+        return 0
+    cache_control = (_header(headers, "cache-control") or "").lower()
+    directives = {part.strip().split("=")[0] for part in cache_control.split(",")}
+    if "public" not in directives or directives & {"private", "no-store", "no-cache"}:
+        return 0
+    vary = {part.strip().lower() for part in (_header(headers, "vary") or "").split(",")}
+    if "cookie" in vary or "*" in vary:
+        return 0
+    match = _MAX_AGE.search(cache_control)
+    return int(match[1]) if match else 0
+
+
+def _vary_keys(headers: list[tuple[str, str]]) -> list[str]:
+    vary = _header(headers, "vary") or ""
+    return [
+        "HTTP_" + name.strip().upper().replace("-", "_") for name in vary.split(",") if name.strip()
+    ]
+
+
+class SharedResponseCache:
+    """Wrap a WSGI application; keep its shareable answers under `prefixes` for their max-age."""
+
+    def __init__(
+        self,
+        app: Callable,
+        *,
+        prefixes: tuple[str, ...],
+        max_entries: int = 2000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.app = app
+        self.prefixes = prefixes
+        self.max_entries = max_entries
+        self.clock = clock
+        self._entries: OrderedDict[tuple, CachedAnswer] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD")
+        path = environ.get("PATH_INFO", "")
+        if method not in ("GET", "HEAD") or not path.startswith(self.prefixes):
+            return self.app(environ, start_response)
+        key = (
+            environ.get("wsgi.url_scheme"),
+            environ.get("HTTP_HOST") or environ.get("SERVER_NAME"),
+            path,
+            environ.get("QUERY_STRING", ""),
+        )
+        answer = self._lookup(key, environ)
+        if answer is not None:
+            return self._replay(answer, environ, start_response)
+        if method == "HEAD":
+            return self.app(environ, start_response)
+        return self._fetch(key, environ, start_response)
+
+    def _lookup(self, key: tuple, environ: dict) -> CachedAnswer | None:
+        answer = self._entries.get(key)
+        if answer is None:
+            return None
+        if answer.expires <= self.clock() or any(
+            environ.get(name, "") != value for name, value in answer.vary
+        ):
+            return None
+        return answer
+
+    def _replay(self, answer: CachedAnswer, environ: dict, start_response) -> Iterable[bytes]:
+        if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+        if (
+            answer.etag
+            and if_none_match
+            and answer.etag in {tag.strip() for tag in if_none_match.split(",")}
+        ):
+            headers = [(k, v) for k, v in answer.headers if k.lower() not in _BODY_HEADERS]
+            start_response("304 Not Modified", headers)
+            return []
+        start_response(answer.status, list(answer.headers))
+        return [] if environ.get("REQUEST_METHOD") == "HEAD" else [answer.body]
+
+    def _fetch(self, key: tuple, environ: dict, start_response) -> Iterable[bytes]:
+        seen: dict = {}
+
+        def remember(status, headers, exc_info=None):
+            seen["status"], seen["headers"] = status, headers
+            return start_response(status, headers, exc_info)
+
+        result = self.app(environ, remember)
+        seconds = _shareable_for(seen.get("status", ""), seen.get("headers", []))
+        if seconds <= 0:
+            return result
+        try:
+            body = b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        headers = seen["headers"]
+        answer = CachedAnswer(
+            status=seen["status"],
+            headers=list(headers),
+            body=body,
+            expires=self.clock() + seconds,
+            vary=tuple((name, environ.get(name, "")) for name in _vary_keys(headers)),
+            etag=_header(headers, "etag"),
+        )
+        with self._lock:
+            self._entries[key] = answer
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+        return [body]

@@ -1,0 +1,55 @@
+"""Serve the site with the production app server: `python -m twentytwo serve`."""
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+SERVER_MISSING = (
+    "The app server (granian) is not installed in this environment: run `make install`."
+)
+
+
+def server_command(*, host: str, port: int, workers: int, threads: int, access_log: bool) -> list:
+    """Return the argv that serves the WSGI application as `make demo` and `make bench` do.
+
+    granian's WSGI interface was measured faster than gunicorn's threaded worker for both
+    the API and byte ranges on this project (see bench/README.md)."""
+    granian = Path(sys.executable).parent / "granian"
+    if not granian.exists():
+        found = shutil.which("granian")
+        if found is None:
+            raise CommandError(SERVER_MISSING)
+        granian = Path(found)
+    return [
+        str(granian),
+        "--interface", "wsgi",
+        "--host", host,
+        "--port", str(port),
+        "--workers", str(workers),
+        "--blocking-threads", str(threads),
+        "--no-ws",
+        "--respawn-failed-workers",
+        "--access-log" if access_log else "--no-access-log",
+        "twentytwo.config.wsgi:application",
+    ]  # fmt: skip
+
+
+class Command(BaseCommand):
+    help = "Serve the site with granian (WSGI) in the foreground."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--workers", type=int, default=2, help="processes")
+        parser.add_argument("--threads", type=int, default=8, help="threads per process")
+        parser.add_argument("--no-access-log", action="store_true")
+
+    def handle(self, *args, host, port, workers, threads, no_access_log, **options):
+        argv = server_command(
+            host=host, port=port, workers=workers, threads=threads, access_log=not no_access_log
+        )
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "twentytwo.config.settings")
+        os.execv(argv[0], argv)  # noqa: S606 (argv is built above, no shell)
