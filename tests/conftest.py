@@ -1,5 +1,7 @@
 import pytest
+from django.core import signals
 from django.core.cache import caches
+from django.db import close_old_connections
 
 from twentytwo.streaming.selectors import stream_source_cache_clear
 
@@ -27,3 +29,16 @@ def _empty_caches():
     """Cached API answers of one test must not answer the next."""
     for cache in caches.all():
         cache.clear()
+
+
+@pytest.fixture
+def wsgi_on_test_connection(db):
+    """Let a test call a WSGI handler directly on the test's own database connection.
+
+    A handler closes connections when a request ends, as Django's test client does not;
+    inside a test that would close the connection holding the test's transaction."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)

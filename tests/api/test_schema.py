@@ -5,8 +5,6 @@ from datetime import UTC, datetime
 
 import pytest
 import schemathesis
-from django.core import signals
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from tests.factories import CityFactory, GenreFactory, track_create
@@ -18,20 +16,7 @@ schema = schemathesis.openapi.from_dict(api.get_openapi_schema())
 
 
 @pytest.fixture(autouse=True)
-def _keep_the_test_connection():
-    """Serve requests on the test's own connection, as Django's test client does.
-
-    The WSGI handler closes connections when a request ends; inside a test that would
-    close the connection holding the test's transaction."""
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
-
-
-@pytest.fixture(autouse=True)
-def _catalog(db):
+def _catalog(wsgi_on_test_connection):
     genre = GenreFactory(city=CityFactory(slug="amsterdam"))
     services.track_add_to_rotation(
         genre=genre, track=track_create(), at=datetime(2026, 11, 2, tzinfo=UTC)

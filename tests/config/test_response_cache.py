@@ -2,8 +2,6 @@ from datetime import UTC, datetime, timedelta
 from io import BytesIO
 
 import pytest
-from django.core import signals
-from django.db import close_old_connections
 
 from tests.factories import GenreFactory, track_create
 from twentytwo.catalog import services
@@ -140,17 +138,13 @@ def test_the_oldest_answers_make_way_past_the_entry_limit():
 
 
 @pytest.fixture
-def served_application(db):
+def served_application(wsgi_on_test_connection):
     """The application the app server runs, on the test's own database connection."""
     from twentytwo.config.wsgi import application
 
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
     application.clear()
     yield application
     application.clear()
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
 
 
 def test_a_rotation_reaches_listeners_once_the_shared_minute_is_over(

@@ -1,6 +1,7 @@
 """The WSGI application the app server runs.
 
-Requests for audio and pictures go to a handler with a short middleware chain; everything
+Everyday stream requests are answered before Django (streaming/fast_path.py); other
+requests for audio and pictures go to a handler with a short middleware chain; everything
 else goes through the full one. In front of both, a shared cache answers repeated
 catalog API reads for as long as their Cache-Control allows."""
 
@@ -14,11 +15,12 @@ site = get_wsgi_application()
 
 from twentytwo.config.lean_handler import LeanWSGIHandler  # noqa: E402 (needs setup first)
 from twentytwo.config.response_cache import SharedResponseCache  # noqa: E402
+from twentytwo.streaming.fast_path import StreamFastPath  # noqa: E402
 
 FILE_ROUTE_PREFIXES = ("/stream/", "/pictures/")
 SHARED_CACHE_PREFIXES = ("/api/",)
 
-files = LeanWSGIHandler()
+files = StreamFastPath(LeanWSGIHandler())
 
 
 def route(environ, start_response):

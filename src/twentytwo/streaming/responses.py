@@ -113,17 +113,22 @@ class MultipartByteranges:
         self._file.close()
 
 
-def audio_response(request: HttpRequest, *, source: StreamSource, max_age: int) -> HttpResponseBase:
-    """Answer a GET or HEAD for the track's audio: 200, 206, 304, 412 or 416.
-
-    Raise AudioUnavailable when the stored file is missing or its size is not the one the
-    catalog recorded (a Content-Length that lies would stall the player)."""
-    validators = {
+def audio_validators(source: StreamSource, *, max_age: int) -> dict[str, str]:
+    """Return the headers every answer about a track's audio carries."""
+    return {
         "ETag": source.etag,
         "Last-Modified": http_date(source.last_modified),
         "Cache-Control": f"private, max-age={max_age}",
         "Accept-Ranges": "bytes",
     }
+
+
+def audio_response(request: HttpRequest, *, source: StreamSource, max_age: int) -> HttpResponseBase:
+    """Answer a GET or HEAD for the track's audio: 200, 206, 304, 412 or 416.
+
+    Raise AudioUnavailable when the stored file is missing or its size is not the one the
+    catalog recorded (a Content-Length that lies would stall the player)."""
+    validators = audio_validators(source, max_age=max_age)
     unconditional = HttpResponse(headers=validators)
     answer = get_conditional_response(
         request, etag=source.etag, last_modified=source.last_modified, response=unconditional

@@ -3,7 +3,7 @@
 Audio never changes after ingest, so each process keeps the answers it has read; a player
 seeking through a track sends many range requests and none of them needs the database."""
 
-import functools
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,18 +30,18 @@ class StreamSource:
         return int(self.created_at.timestamp())
 
 
+# Track id -> source, filled by the stream view. Entries never go stale (audio is
+# immutable) and the oldest make way past the bound.
+_SOURCES: dict[int, StreamSource] = {}
+_SOURCES_MAX = 8192
+_SOURCES_LOCK = threading.Lock()
+
+
 def stream_source_by_track_id(track_id: int) -> StreamSource | None:
     """Return the track's stream source, or None when the catalog has no such track."""
-    try:
-        return _stream_source(track_id)
-    except LookupError:
-        return None
-
-
-@functools.lru_cache(maxsize=8192)
-def _stream_source(track_id: int) -> StreamSource:
-    # Raises for an unknown track: lru_cache keeps no exceptions, so a track ingested
-    # later is found on the next request.
+    source = _SOURCES.get(track_id)
+    if source is not None:
+        return source
     row = (
         Track.objects.filter(pk=track_id)
         .order_by()
@@ -49,8 +49,19 @@ def _stream_source(track_id: int) -> StreamSource:
         .first()
     )
     if row is None:
-        raise LookupError(track_id)
-    return StreamSource(*row)
+        return None
+    source = StreamSource(*row)
+    with _SOURCES_LOCK:
+        _SOURCES[track_id] = source
+        while len(_SOURCES) > _SOURCES_MAX:
+            del _SOURCES[next(iter(_SOURCES))]
+    return source
 
 
-stream_source_cache_clear = _stream_source.cache_clear
+def stream_source_known(track_id: int) -> StreamSource | None:
+    """Return the source if this process has read it already; never touch the database."""
+    return _SOURCES.get(track_id)
+
+
+def stream_source_cache_clear() -> None:
+    _SOURCES.clear()

@@ -38,7 +38,7 @@ def _plain(message: str, *, status: int) -> HttpResponse:
     return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
 
 
-def _stream_max_age() -> int:
+def stream_max_age() -> int:
     # A signed URL lives at least STREAM_URL_TTL; the cached copy should not outlast it.
     return settings.STREAM_URL_TTL * 9 // 10
 
@@ -55,9 +55,9 @@ def stream_track(request: HttpRequest, token: str) -> HttpResponseBase:
         return _plain(STREAM_TRACK_NOT_FOUND, status=404)
     prefix = settings.STREAM_ACCEL_REDIRECT_PREFIX
     if prefix:
-        return accel_redirect_response(source=source, prefix=prefix, max_age=_stream_max_age())
+        return accel_redirect_response(source=source, prefix=prefix, max_age=stream_max_age())
     try:
-        return audio_response(request, source=source, max_age=_stream_max_age())
+        return audio_response(request, source=source, max_age=stream_max_age())
     except AudioUnavailable as error:
         logger.error("Audio of track %s (%s) cannot be sent: %s", track_id, source.audio, error)
         return _plain(STREAM_AUDIO_MISSING, status=404)
