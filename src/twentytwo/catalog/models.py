@@ -8,7 +8,21 @@ from django.utils.translation import gettext_lazy as _
 
 # First path segments the site uses itself; a city named so could never be reached.
 RESERVED_CITY_SLUGS = frozenset(
-    {"about", "contact", "tracks", "admin", "api", "stream", "pictures", "static", "media"}
+    {
+        "about",
+        "contact",
+        "tracks",
+        "admin",
+        "api",
+        "stream",
+        "pictures",
+        "static",
+        "media",
+        "accounts",
+        "me",
+        "privacy",
+        "dashboard",
+    }
 )
 CITY_SLUG_RESERVED = "“%(slug)s” is an address the site uses itself; choose another."
 
