@@ -9,6 +9,8 @@ HOST   ?= 127.0.0.1
 # Worker processes and threads of the app server; threads serve concurrent streams.
 WEB_WORKERS ?= 2
 WEB_THREADS ?= 8
+# Loopback port of the demo's OpenID Connect server ("Demo login").
+DEMO_OIDC_PORT ?= 9400
 
 # Django 6 needs Python >= 3.12. Take the first interpreter that actually runs
 # (a pyenv shim can exist without a usable version behind it).
@@ -46,8 +48,12 @@ seed: migrate
 
 demo: seed
 	$(PY) -m twentytwo collectstatic --no-input --verbosity 0
-	@echo "22tracks is on http://$(HOST):$(PORT)/"
-	$(PY) -m twentytwo serve --host $(HOST) --port $(PORT) \
+	@echo "22tracks is on http://$(HOST):$(PORT)/ (sign in with \"Demo login\")"
+	@# The demo sign-in server runs beside the site and stops when the site stops.
+	@$(PY) -m twentytwo demo_oidc --port $(DEMO_OIDC_PORT) & oidc=$$!; \
+	  trap 'kill $$oidc 2>/dev/null' EXIT INT TERM; \
+	  TWENTYTWO_DEMO_LOGIN=true TWENTYTWO_DEMO_OIDC_PORT=$(DEMO_OIDC_PORT) \
+	  $(PY) -m twentytwo serve --host $(HOST) --port $(PORT) \
 	  --workers $(WEB_WORKERS) --threads $(WEB_THREADS)
 
 test: install

@@ -2,8 +2,10 @@
 runs the embedded configuration (SQLite and files under var/) on a laptop."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from twentytwo.config.env import env_bool, env_int, env_list, env_str, secret_key_from_file
@@ -217,3 +219,153 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("TWENTYTWO_LOG_LEVEL", "INFO")},
 }
+
+# ---------------------------------------------------------------------------------------------
+# Accounts: social sign-in (django-allauth), the age step, guardian mail and session timeouts.
+# Listeners sign in only through a provider; staff keep the admin's password login.
+# ---------------------------------------------------------------------------------------------
+# allauth comes before accounts in INSTALLED_APPS, so its own templates would win over the
+# site-styled ones in accounts/templates; listing the folder here puts ours first.
+TEMPLATES[0]["DIRS"] = [BASE_DIR / "src" / "twentytwo" / "accounts" / "templates"]
+ACCOUNT_ADAPTER = "twentytwo.accounts.adapter.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "twentytwo.accounts.adapter.SocialAccountAdapter"
+# No local passwords: allauth leaves out every signup, password and e-mail form.
+SOCIALACCOUNT_ONLY = True
+ACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_UNIQUE_EMAIL = True
+# A provider's e-mail address never signs anyone into an existing account, and never links a
+# provider to one: linking happens only from a signed-in session (the connections page).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_EMAIL_REQUIRED = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+# The provider's access and refresh tokens are not needed after sign-in; not keeping them
+# means there is nothing to leak.
+SOCIALACCOUNT_STORE_TOKENS = False
+# Signing in or out changes state: both only by POST with a CSRF token.
+SOCIALACCOUNT_LOGIN_ON_GET = False
+ACCOUNT_LOGOUT_ON_GET = False
+# The session cookie lives as long as the absolute timeout; the server enforces both limits.
+ACCOUNT_SESSION_REMEMBER = True
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/"
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+
+
+def _provider_app(prefix: str) -> dict | None:
+    """Return an allauth app for TWENTYTWO_<prefix>_CLIENT_ID/_SECRET, or None if unset."""
+    client_id = env_str(f"TWENTYTWO_{prefix}_CLIENT_ID", "")
+    secret = env_str(f"TWENTYTWO_{prefix}_SECRET", "")
+    if not client_id or not secret:
+        return None
+    return {"client_id": client_id, "secret": secret}
+
+
+# "Demo login" against a local OpenID Connect server that `make demo` starts; refused in
+# production because anyone can sign in there as anyone.
+DEMO_LOGIN = env_bool("TWENTYTWO_DEMO_LOGIN", False)
+if DEMO_LOGIN and PRODUCTION:
+    raise ImproperlyConfigured("TWENTYTWO_DEMO_LOGIN cannot be enabled with TWENTYTWO_PRODUCTION.")
+# Loopback port of the demo OpenID Connect server.
+DEMO_OIDC_PORT = env_int("TWENTYTWO_DEMO_OIDC_PORT", 9400)
+
+# Each provider appears only when its client id and secret are configured. PKCE (S256) is on
+# wherever the provider supports it; state is always checked; OpenID Connect adds a nonce.
+SOCIALACCOUNT_PROVIDERS: dict = {}
+if _google := _provider_app("GOOGLE"):
+    SOCIALACCOUNT_PROVIDERS["google"] = {
+        "APPS": [_google],
+        "SCOPE": ["openid", "profile", "email"],
+        "OAUTH_PKCE_ENABLED": True,
+    }
+if _facebook := _provider_app("FACEBOOK"):
+    SOCIALACCOUNT_PROVIDERS["facebook"] = {
+        "APPS": [_facebook],
+        "METHOD": "oauth2",
+        "SCOPE": ["public_profile", "email"],
+        "FIELDS": ["id", "name", "email", "picture"],
+    }
+if _x := _provider_app("X"):
+    SOCIALACCOUNT_PROVIDERS["twitter_oauth2"] = {"APPS": [_x], "OAUTH_PKCE_ENABLED": True}
+_oidc_apps = []
+if (_oidc := _provider_app("OIDC")) and env_str("TWENTYTWO_OIDC_SERVER_URL", ""):
+    _oidc_apps.append(
+        {
+            **_oidc,
+            "provider_id": env_str("TWENTYTWO_OIDC_PROVIDER_ID", "oidc"),
+            "name": env_str("TWENTYTWO_OIDC_NAME", "OpenID Connect"),
+            "settings": {
+                "server_url": env_str("TWENTYTWO_OIDC_SERVER_URL", ""),
+                "oauth_pkce_enabled": True,
+            },
+        }
+    )
+if DEMO_LOGIN:
+    _oidc_apps.append(
+        {
+            "provider_id": "demo",
+            "name": "Demo login",
+            "client_id": "twentytwo-demo",
+            "secret": "twentytwo-demo-secret",
+            "settings": {
+                "server_url": f"http://127.0.0.1:{DEMO_OIDC_PORT}",
+                "oauth_pkce_enabled": True,
+            },
+        }
+    )
+if _oidc_apps:
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {"APPS": _oidc_apps}
+# The sign-in button posts a form that redirects to the provider; browsers hold that redirect
+# to the page's form-action policy, so each configured provider's sign-in origin is allowed.
+SECURE_CSP["form-action"] = [
+    *SECURE_CSP["form-action"],
+    *(["https://accounts.google.com"] if "google" in SOCIALACCOUNT_PROVIDERS else []),
+    *(["https://www.facebook.com"] if "facebook" in SOCIALACCOUNT_PROVIDERS else []),
+    *(
+        ["https://x.com", "https://twitter.com"]
+        if "twitter_oauth2" in SOCIALACCOUNT_PROVIDERS
+        else []
+    ),
+    *(
+        "{0.scheme}://{0.netloc}".format(urlsplit(app["settings"]["server_url"]))
+        for app in _oidc_apps
+    ),
+]
+
+# Seconds a parent's or guardian's confirmation link stays valid.
+GUARDIAN_LINK_MAX_AGE = env_int("TWENTYTWO_GUARDIAN_LINK_MAX_AGE", 7 * 86400)
+
+# Sessions: signed out after this many seconds without a request...
+SESSION_IDLE_TIMEOUT = env_int("TWENTYTWO_SESSION_IDLE_TIMEOUT", 4 * 3600)
+# ...and this many seconds after signing in, however active.
+SESSION_ABSOLUTE_TIMEOUT = env_int("TWENTYTWO_SESSION_ABSOLUTE_TIMEOUT", 7 * 86400)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
+# After the messages middleware: a listener signed out by a timeout is told why.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "twentytwo.accounts.middleware.SessionTimeoutMiddleware",
+)
+# Last, so that it sees whether the request came from htmx.
+MIDDLEWARE.append("twentytwo.accounts.middleware.AgeStepMiddleware")
+
+# Mail (the guardian's confirmation link). Without an SMTP host it is printed to the console,
+# except in production, which hands it to the machine's own mail server by default.
+if _email_host := env_str("TWENTYTWO_EMAIL_HOST", "localhost" if PRODUCTION else ""):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _email_host,
+                "port": env_int("TWENTYTWO_EMAIL_PORT", 587),
+                "username": env_str("TWENTYTWO_EMAIL_HOST_USER", ""),
+                "password": env_str("TWENTYTWO_EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("TWENTYTWO_EMAIL_USE_TLS", True),
+                "timeout": env_int("TWENTYTWO_EMAIL_TIMEOUT", 10),
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = env_str("TWENTYTWO_DEFAULT_FROM_EMAIL", "22tracks <noreply@localhost>")
+# --- end of accounts -------------------------------------------------------------------------

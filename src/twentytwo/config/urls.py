@@ -6,7 +6,11 @@ from twentytwo.api.api import api, route_not_found
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    # Sign-in: the profile and age step first, then allauth's login, logout and callbacks.
+    path("accounts/", include("twentytwo.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
     path("api/<path:rest>", route_not_found),
+    path("me/", include("twentytwo.favorites.urls")),
     path("", include("twentytwo.streaming.urls")),
     path("", include("twentytwo.web.urls")),
 ]
