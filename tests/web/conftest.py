@@ -139,3 +139,7 @@ def narrow_visit(chromium, live_server):
     yield visit
     visit.context.close()
     assert visit.problems == []
+
+
+# Listeners of each kind, for the pages that draw hearts and the dashboard.
+from tests.favorites.listeners import adult, minor, other_adult  # noqa: E402, F401

@@ -1,11 +1,14 @@
-"""The public JSON API: cities -> genres -> tracks, and each genre's ledger."""
+"""The JSON API: the public catalog (cities -> genres -> tracks, and each genre's ledger)
+and, under /api/me, the signed-in listener's own data (api/me.py)."""
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from twentytwo.api import representations as rep
+from twentytwo.api.me import PERSONAL_CACHE_CONTROL, personal_answer
+from twentytwo.api.me import router as me_router
 from twentytwo.api.schemas import (
     CityOut,
     ErrorOut,
@@ -23,6 +26,7 @@ TRACK_NOT_FOUND = "There is no track with this id."
 ROUTE_NOT_FOUND = "There is no API endpoint at this address."
 INVALID_REQUEST = "The request is not valid."
 SERVER_ERROR = "Something went wrong on our side."
+SIGN_IN_REQUIRED = "Sign in to see this."
 
 # Catalog answers change when a curator rotates a playlist, a few times a week; a minute
 # of sharing, by the client, a proxy or the app's own shared cache (config/wsgi.py), is
@@ -39,6 +43,8 @@ api = NinjaAPI(
 
 _errors = {404: ErrorOut, 422: ErrorOut}
 
+api.add_router("/me", me_router)
+
 
 def error_response(
     request: HttpRequest, status: int, code: str, message: str, details: list | None = None
@@ -46,7 +52,10 @@ def error_response(
     error = {"code": code, "message": message}
     if details is not None:
         error["details"] = details
-    return api.create_response(request, {"error": error}, status=status)
+    response = api.create_response(request, {"error": error}, status=status)
+    if personal_answer(request):
+        response["Cache-Control"] = PERSONAL_CACHE_CONTROL
+    return response
 
 
 @api.exception_handler(ValidationError)
@@ -56,8 +65,19 @@ def _validation_error(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc):
-    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "error")
+    code = {
+        401: "unauthorized",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        422: "invalid",
+    }.get(exc.status_code, "error")
     return error_response(request, exc.status_code, code, exc.message)
+
+
+@api.exception_handler(AuthenticationError)
+def _not_signed_in(request, exc):
+    return error_response(request, 401, "unauthorized", SIGN_IN_REQUIRED)
 
 
 @api.exception_handler(Http404)

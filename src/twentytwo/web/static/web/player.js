@@ -5,6 +5,11 @@
  * followed, so this script, its queue and the audio element stay put and the music goes
  * on. Pages describe their playable tracks with data-* attributes; a [data-queue]
  * element groups the tracks that play one after another. Nothing here needs a cookie.
+ *
+ * A few steps do leave the page (signing in goes to the provider and back, signing out
+ * posts a form). So that the music survives them, the queue, the track and the position
+ * are kept in sessionStorage (this tab only) when a page goes away, and the next page
+ * load in the tab takes them up again.
  */
 (function () {
   "use strict";
@@ -15,6 +20,9 @@
   // "Previous" restarts the track instead when it has played this long, as players do.
   const RESTART_INSTEAD_OF_PREVIOUS_AFTER = 3;
   const VOLUME_KEY = "twentytwo.player.volume";
+  const RESUME_KEY = "twentytwo.player.resume";
+  // A saved position older than this is a different listening session: start fresh.
+  const RESUME_WITHIN_MS = 60 * 60 * 1000;
 
   const state = { queue: [], index: -1, failures: 0 };
   let ui = null;
@@ -76,6 +84,111 @@
     }
   }
 
+  // --- Surviving a page load ------------------------------------------------------------
+
+  function saveForNextPage() {
+    if (!state.queue.length || state.index < 0) {
+      return;
+    }
+    const saved = {
+      queue: state.queue.map(function (track) {
+        return {
+          id: track.id,
+          title: track.title,
+          artist: track.artist,
+          duration: track.duration,
+          streamUrl: track.streamUrl,
+          artworkUrl: track.artworkUrl,
+          trackUrl: track.trackUrl,
+          genre: track.genre,
+        };
+      }),
+      index: state.index,
+      currentTime: ui.audio.currentTime || 0,
+      playing: !ui.audio.paused,
+      savedAt: Date.now(),
+    };
+    try {
+      window.sessionStorage.setItem(RESUME_KEY, JSON.stringify(saved));
+    } catch (error) {
+      // Without storage the player starts afresh after a page load, as it did before.
+    }
+  }
+
+  function takeSaved() {
+    try {
+      const raw = window.sessionStorage.getItem(RESUME_KEY);
+      window.sessionStorage.removeItem(RESUME_KEY);
+      const saved = raw ? JSON.parse(raw) : null;
+      if (
+        !saved ||
+        !Array.isArray(saved.queue) ||
+        !saved.queue[saved.index] ||
+        Date.now() - saved.savedAt > RESUME_WITHIN_MS
+      ) {
+        return null;
+      }
+      return saved;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function showResumable(resumable) {
+    ui.bar.classList.toggle("is-resumable", resumable);
+    if (ui.resume) {
+      ui.resume.hidden = !resumable;
+    }
+    if (resumable) {
+      ui.status.textContent = ui.bar.dataset.textResume;
+    }
+  }
+
+  function restoreSaved() {
+    const saved = takeSaved();
+    if (!saved) {
+      return;
+    }
+    state.queue = saved.queue.filter(function (track) {
+      return Boolean(track && track.streamUrl);
+    });
+    state.index = Math.min(Math.max(saved.index, 0), state.queue.length - 1);
+    const track = currentTrack();
+    if (!track) {
+      state.queue = [];
+      state.index = -1;
+      return;
+    }
+    ui.audio.src = track.streamUrl;
+    showTrack(track);
+    const position = Math.max(parseFloat(saved.currentTime) || 0, 0);
+    ui.audio.addEventListener(
+      "loadedmetadata",
+      function () {
+        if (position > 0 && currentTrack() === track) {
+          ui.audio.currentTime = Math.min(position, ui.audio.duration || position);
+        }
+        showPosition();
+        if (!saved.playing) {
+          return;
+        }
+        const promise = ui.audio.play();
+        if (promise && typeof promise.catch === "function") {
+          promise.catch(function (error) {
+            // Browsers may refuse to start sound without a click on this page: show the
+            // track paused at its place, with a hint that one press goes on.
+            if (error && error.name === "NotAllowedError") {
+              showResumable(true);
+            }
+            updateButtons();
+            markCurrentRows();
+          });
+        }
+      },
+      { once: true }
+    );
+  }
+
   function setRangeFill(range, fraction) {
     range.style.setProperty("--progress", (Math.min(Math.max(fraction, 0), 1) * 100).toFixed(2) + "%");
   }
@@ -111,6 +224,8 @@
     updateMediaSession(track);
     updateButtons();
     markCurrentRows();
+    // Hearts (favorites/hearts.js) follow the track in the bar.
+    document.dispatchEvent(new CustomEvent("twentytwo:track", { detail: { id: track.id } }));
   }
 
   function updateButtons() {
@@ -444,6 +559,7 @@
       total: document.getElementById("player-total"),
       volume: document.getElementById("player-volume"),
       status: document.getElementById("player-status"),
+      resume: document.getElementById("player-resume"),
     };
 
     const volume = readVolume();
@@ -472,6 +588,7 @@
     });
     ui.audio.addEventListener("playing", function () {
       state.failures = 0;
+      showResumable(false);
       const track = currentTrack();
       if (track) {
         track.refreshed = false;
@@ -519,8 +636,12 @@
     document.body.addEventListener("htmx:pushedIntoHistory", onNavigated);
     document.body.addEventListener("htmx:responseError", onSwapRefused);
 
+    // pagehide fires for every way of leaving, including into the back-forward cache.
+    window.addEventListener("pagehide", saveForNextPage);
+
     registerMediaSession();
     bar.hidden = false;
+    restoreSaved();
     updateButtons();
   }
 
@@ -530,13 +651,23 @@
     init();
   }
 
-  // A read-only view of the queue, for looking into the player from the console.
+  // A read-only view of the queue, for looking into the player from the console and for
+  // favorites/hearts.js, which also asks the player to keep its place before sign-in.
   window.twentytwoPlayer = {
     get queue() {
       return state.queue.slice();
     },
     get index() {
       return state.index;
+    },
+    get currentTrackId() {
+      const track = currentTrack();
+      return track ? track.id : null;
+    },
+    saveForNextPage: function () {
+      if (ui) {
+        saveForNextPage();
+      }
     },
   };
 })();

@@ -1,0 +1,1 @@
+from tests.favorites.listeners import adult, minor, other_adult  # noqa: F401 (fixtures)

@@ -1,0 +1,7 @@
+from tests.favorites.listeners import (  # noqa: F401 (fixtures)
+    adult,
+    minor,
+    minor_with_guardian,
+    other_adult,
+    unanswered,
+)
