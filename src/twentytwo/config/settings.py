@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "twentytwo.demo",
     "twentytwo.accounts",
     "twentytwo.favorites",
+    "twentytwo.audience",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -115,6 +117,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+
+# Background work (rollups, retention) goes through Django's tasks API; the database
+# backend needs no broker, and `python -m twentytwo db_worker` runs the queue.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TWENTYTWO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 
 # Each process keeps its own cache (catalog API answers for a minute). Nothing in it
 # needs to be shared between processes.
