@@ -17,6 +17,7 @@ from twentytwo.api.schemas import (
     PlaylistTrackOut,
     TrackDetailOut,
 )
+from twentytwo.audience.api import router as events_router
 from twentytwo.catalog import selectors
 from twentytwo.catalog.models import City, Genre, Track
 
@@ -44,6 +45,7 @@ api = NinjaAPI(
 _errors = {404: ErrorOut, 422: ErrorOut}
 
 api.add_router("/me", me_router)
+api.add_router("/events", events_router)
 
 
 def error_response(
