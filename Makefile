@@ -49,9 +49,13 @@ seed: migrate
 demo: seed
 	$(PY) -m twentytwo collectstatic --no-input --verbosity 0
 	@echo "22tracks is on http://$(HOST):$(PORT)/ (sign in with \"Demo login\")"
-	@# The demo sign-in server runs beside the site and stops when the site stops.
+	@# Start the audience rollup and retention chains (nothing happens if they are queued).
+	@$(PY) -m twentytwo audience_rollup --schedule
+	@# The demo sign-in server and the task worker (audience rollups) run beside the site and
+	@# stop when the site stops.
 	@$(PY) -m twentytwo demo_oidc --port $(DEMO_OIDC_PORT) & oidc=$$!; \
-	  trap 'kill $$oidc 2>/dev/null' EXIT INT TERM; \
+	  $(PY) -m twentytwo db_worker & worker=$$!; \
+	  trap 'kill $$oidc $$worker 2>/dev/null' EXIT INT TERM; \
 	  TWENTYTWO_DEMO_LOGIN=true TWENTYTWO_DEMO_OIDC_PORT=$(DEMO_OIDC_PORT) \
 	  $(PY) -m twentytwo serve --host $(HOST) --port $(PORT) \
 	  --workers $(WEB_WORKERS) --threads $(WEB_THREADS)

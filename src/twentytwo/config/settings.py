@@ -127,6 +127,10 @@ TASKS = {
     }
 }
 
+# Days raw listening events are kept before the retention task deletes them; rollups
+# (the ratings' source) are kept.
+AUDIENCE_RETENTION_DAYS = env_int("TWENTYTWO_AUDIENCE_RETENTION_DAYS", 90)
+
 # Each process keeps its own cache (catalog API answers for a minute). Nothing in it
 # needs to be shared between processes.
 CACHES = {

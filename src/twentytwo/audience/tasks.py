@@ -1,0 +1,71 @@
+"""Background tasks of audience measurement, run by the django-tasks-db worker.
+
+The worker has no clock of its own, so each task enqueues its next run with `run_after`;
+`python -m twentytwo audience_rollup --schedule` (run by `make demo` and at deploy) starts the
+chains and does nothing when a run is already waiting.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.tasks import TaskResultStatus, task, task_backends
+from django.utils import timezone
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
+
+from twentytwo.audience.rollups import events_delete_expired, rollup_run
+
+ROLLUP_EVERY = timedelta(minutes=5)
+RETENTION_EVERY = timedelta(hours=24)
+
+
+@task()
+def audience_rollup_task() -> str | None:
+    """Bring the rollups up to date, then come back in five minutes."""
+    try:
+        result = rollup_run()
+    finally:
+        # A failed run must not end the chain: the next one retries from the watermark.
+        task_schedule(audience_rollup_task, delay=ROLLUP_EVERY)
+    until = result.processed_until
+    return until.isoformat() if until else None
+
+
+@task()
+def audience_retention_task() -> int:
+    """Delete raw events past the retention, then come back tomorrow."""
+    try:
+        deleted = events_delete_expired()
+    finally:
+        task_schedule(audience_retention_task, delay=RETENTION_EVERY)
+    return deleted
+
+
+def _waiting(scheduled_task) -> bool:
+    """Say whether a run of the task already waits in the database queue."""
+    if not isinstance(task_backends[scheduled_task.backend], DatabaseBackend):
+        return False
+    return DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY, task_path=scheduled_task.module_path
+    ).exists()
+
+
+def task_schedule(scheduled_task, *, delay: timedelta) -> bool:
+    """Enqueue the task to run after `delay` unless a run already waits; say whether it did."""
+    if not task_backends[scheduled_task.backend].supports_defer:
+        # A backend that runs tasks at once cannot wait: the chain would never end.
+        return False
+    if _waiting(scheduled_task):
+        return False
+    scheduled_task.using(run_after=timezone.now() + delay).enqueue()
+    return True
+
+
+def audience_tasks_schedule() -> list[str]:
+    """Start the rollup and retention chains; return the names of the tasks enqueued."""
+    enqueued = []
+    for scheduled_task in (audience_rollup_task, audience_retention_task):
+        if task_schedule(scheduled_task, delay=timedelta(0)):
+            enqueued.append(scheduled_task.name)
+    return enqueued

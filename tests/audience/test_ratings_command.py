@@ -1,0 +1,121 @@
+import csv
+import io
+import json
+import uuid
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from tests.audience.listening import event, listen
+from tests.factories import CityFactory, GenreFactory
+from twentytwo.audience.management.commands.ratings import UNKNOWN_CITY
+from twentytwo.audience.ratings import ALL_GENRES, PERSON_NOTE, ROW_KEYS
+from twentytwo.audience.rollups import rollup_run
+
+pytestmark = pytest.mark.django_db
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+ANN, BOB, CAT = (uuid.UUID(int=n) for n in (1, 2, 3))
+
+
+def local(hour, minute, second=0):
+    return datetime(2026, 3, 2, hour, minute, second, tzinfo=AMSTERDAM).astimezone(UTC)
+
+
+@pytest.fixture
+def city():
+    city = CityFactory(slug="amsterdam", time_zone="Europe/Amsterdam")
+    jazz = GenreFactory(city=city, slug="jazz")
+    soul = GenreFactory(city=city, slug="soul")
+    GenreFactory(city=city, slug="polka")
+    # Ann: jazz 07:56-08:19 (one credited quarter hour, 08:00), then soul to 08:40 (08:15, 08:30).
+    listen(ANN, local(7, 56), local(8, 19), city=city, genre=jazz, track=7)
+    listen(ANN, local(8, 19), local(8, 40), city=city, genre=soul, track=8)
+    # Bob: jazz 08:00-08:30, the track played to its end (08:00 and 08:15).
+    listen(BOB, local(8, 0), local(8, 30), city=city, genre=jazz, track=9, last="end")
+    # Cat: a 50-second session, in no session metric and never credited.
+    event(CAT, "start", local(9, 0), city=city, genre=soul, track=8)
+    event(CAT, "stop", local(9, 0, 50), city=city, genre=soul, track=8)
+    rollup_run(now=local(12, 0))
+    return city
+
+
+def ratings(*args) -> str:
+    out = io.StringIO()
+    call_command(
+        "ratings",
+        "--city",
+        "amsterdam",
+        "--from",
+        "2026-03-02",
+        "--to",
+        "2026-03-02",
+        *args,
+        stdout=out,
+    )
+    return out.getvalue()
+
+
+def test_morning_drive_ratings_per_genre_have_the_worked_answers(city):
+    report = json.loads(ratings("--daypart", "morning-drive", "--format", "json"))
+    assert report["person"] == PERSON_NOTE
+    assert report["quarter_hours"] == 16
+    rows = {row["genre"]: row for row in report["rows"]}
+    assert list(rows) == ["jazz", "soul", "polka"]
+    assert all(tuple(row) == ROW_KEYS for row in report["rows"])
+    assert rows["jazz"] == {
+        "genre": "jazz",
+        "aqh": 0.19,  # 3 credited quarter hours / 16
+        "share": 60.0,  # 3 of the 5 listener quarter hours of all genres
+        "cume": 2,
+        "exclusive_cume": 1,  # Bob; Ann listened to soul too
+        "tsl_minutes": 22.5,  # 3 quarter hours / 2 listeners × 15
+        "tlh": 0.88,  # 23 + 30 minutes
+        "aas": 0.221,  # 53 minutes over 4 hours
+        "session_starts": 2,
+        "plays": 2,
+        "completion_rate": 0.5,
+        "skip_rate": 0.0,
+    }
+    assert rows["soul"]["cume"] == 1 and rows["soul"]["exclusive_cume"] == 0
+    assert rows["soul"]["share"] == 40.0
+    assert rows["soul"]["tsl_minutes"] == 30.0
+    # Cat's 50 seconds are a play but no session and no listening hour.
+    assert (rows["soul"]["session_starts"], rows["soul"]["plays"]) == (1, 2)
+    assert rows["soul"]["tlh"] == 0.35
+    assert rows["polka"]["aqh"] == 0 and rows["polka"]["cume"] == 0
+    # Ann listened to two genres and is one person in the total cume.
+    assert report["total"]["genre"] == ALL_GENRES
+    assert (report["total"]["cume"], report["total"]["aqh"]) == (2, 0.31)
+
+
+def test_csv_names_what_a_person_is_and_has_the_same_keys(city):
+    lines = ratings("--daypart", "morning-drive", "--format", "csv").splitlines()
+    assert lines[0] == f"# {PERSON_NOTE}"
+    rows = list(csv.DictReader(lines[1:]))
+    assert tuple(rows[0]) == ROW_KEYS
+    assert [row["genre"] for row in rows] == ["jazz", "soul", "polka", ALL_GENRES]
+    assert rows[0]["cume"] == "2"
+
+
+def test_ratings_by_track_credit_each_track_on_its_own(city):
+    report = json.loads(ratings("--daypart", "mon-sun", "--by", "track", "--format", "json"))
+    rows = {row["track"]: row for row in report["rows"]}
+    # Track numbers stand in for titles of tracks the catalog does not hold.
+    assert rows["#9"]["cume"] == 1 and rows["#9"]["completion_rate"] == 1.0
+    assert rows["#7"]["aqh"] == round(1 / 72, 2)
+    assert report["quarter_hours"] == 72
+
+
+def test_overnight_has_no_listening_but_its_quarter_hours(city):
+    report = json.loads(ratings("--daypart", "overnight", "--format", "json"))
+    assert report["quarter_hours"] == 24
+    assert report["total"]["cume"] == 0
+
+
+def test_an_unknown_city_is_refused(city):
+    with pytest.raises(CommandError) as error:
+        call_command("ratings", "--city", "nowhere", "--from", "2026-03-02", "--to", "2026-03-02")
+    assert str(error.value) == UNKNOWN_CITY % {"slug": "nowhere"}
