@@ -1,4 +1,5 @@
 import os
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -96,6 +97,28 @@ class BrowserVisit:
         self.page.goto(self.base_url + path)
         return self.page
 
+    def close(self) -> None:
+        """Close the browser and let what its player sends on leaving arrive first.
+
+        A player reports `stop` (and any batch still waiting) when its page goes away, by
+        sendBeacon, which the browser delivers on its own time. Had it reached the live
+        server after this test's database was emptied, the next test would find it: so
+        after a visit that played anything, wait until no listening event has arrived for
+        a moment."""
+        from twentytwo.audience.models import ListenEvent
+
+        played = any("/stream/" in url for url in self.requests)
+        self.context.close()
+        if not played:
+            return
+        seen, quiet_since = ListenEvent.objects.count(), time.monotonic()
+        deadline = quiet_since + 5
+        while time.monotonic() < deadline and time.monotonic() - quiet_since < 0.8:
+            time.sleep(0.1)
+            count = ListenEvent.objects.count()
+            if count != seen:
+                seen, quiet_since = count, time.monotonic()
+
 
 def _visit(chromium, live_server, **context_options):
     context = chromium.new_context(**context_options)
@@ -121,7 +144,7 @@ def _visit(chromium, live_server, **context_options):
 def browser_visit(chromium, live_server):
     visit = _visit(chromium, live_server, viewport={"width": 1280, "height": 900})
     yield visit
-    visit.context.close()
+    visit.close()
     # A CSP violation, a script error or a failed load shows up here.
     assert visit.problems == []
 
@@ -130,14 +153,14 @@ def browser_visit(chromium, live_server):
 def browser_visit_without_script(chromium, live_server):
     visit = _visit(chromium, live_server, java_script_enabled=False)
     yield visit
-    visit.context.close()
+    visit.close()
 
 
 @pytest.fixture
 def narrow_visit(chromium, live_server):
     visit = _visit(chromium, live_server, viewport={"width": 360, "height": 740})
     yield visit
-    visit.context.close()
+    visit.close()
     assert visit.problems == []
 
 

@@ -33,7 +33,10 @@ def wait_for_kinds(kinds: list[str], *, timeout: float = 10.0) -> list[ListenEve
         if [event.kind for event in events] == kinds:
             return events
         time.sleep(0.1)
-    raise AssertionError(f"stored {[e.kind for e in events]}, expected {kinds}")
+    raise AssertionError(
+        f"stored {[(e.kind, e.track_id, str(e.listener)[:8], e.position) for e in events]}, "
+        f"expected {kinds}"
+    )
 
 
 def play_first_track(visit, genre):
