@@ -45,6 +45,10 @@ migrate: install
 
 seed: migrate
 	$(PY) -m twentytwo seed_demo
+	@# Three weeks of demo listening through the ingestion pipeline (a re-run adds nothing),
+	@# rolled up in the foreground so the ratings dashboard has figures at first start.
+	$(PY) -m twentytwo audience_demo
+	$(PY) -m twentytwo audience_rollup
 
 demo: seed
 	$(PY) -m twentytwo collectstatic --no-input --verbosity 0

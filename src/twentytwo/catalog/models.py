@@ -22,6 +22,7 @@ RESERVED_CITY_SLUGS = frozenset(
         "me",
         "privacy",
         "dashboard",
+        "ratings",
     }
 )
 CITY_SLUG_RESERVED = "“%(slug)s” is an address the site uses itself; choose another."

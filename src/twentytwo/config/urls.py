@@ -11,6 +11,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/<path:rest>", route_not_found),
     path("me/", include("twentytwo.favorites.urls")),
+    # The ratings dashboard for staff; before the catch-alls, which would take it for a city.
+    path("ratings/", include("twentytwo.audience.urls")),
     path("", include("twentytwo.streaming.urls")),
     path("", include("twentytwo.web.urls")),
 ]
