@@ -17,6 +17,7 @@ from process_stats import ProcessTreeSampler
 
 WRK = "/usr/bin/wrk"
 TARGETS_SCRIPT = Path(__file__).resolve().parent / "lua" / "targets.lua"
+BEACONS_SCRIPT = Path(__file__).resolve().parent / "lua" / "beacons.lua"
 RESULT_MARKER = "BENCH_RESULT "
 WRK_THREADS = 2
 # A whole track can take seconds under load; wrk's default of 2 s would count it as failed.
@@ -41,6 +42,19 @@ class LoadResult:
     # Every other process that ran meanwhile, this orchestrator included.
     other_cpu_seconds: float
     server_peak_rss: int
+    # Beacon runs only: events sent in answered requests, events the app said it accepted,
+    # and a few answers that dropped some.
+    events: int = 0
+    events_accepted: int = 0
+    drop_samples: tuple[str, ...] = ()
+
+    @property
+    def events_per_second(self) -> float:
+        return self.events_accepted / self.seconds if self.seconds else 0.0
+
+    @property
+    def server_cpu_ms_per_event(self) -> float:
+        return self.server_cpu_seconds * 1000 / self.events if self.events else 0.0
 
     @property
     def requests_per_second(self) -> float:
@@ -82,7 +96,17 @@ class LoadResult:
             "interrupt_cpu_seconds": round(self.interrupt_cpu_seconds, 3),
             "other_cpu_seconds": round(self.other_cpu_seconds, 3),
             "server_peak_rss_bytes": self.server_peak_rss,
-        }
+        } | (
+            {
+                "events": self.events,
+                "events_accepted": self.events_accepted,
+                "events_per_second": round(self.events_per_second, 1),
+                "server_cpu_ms_per_event": round(self.server_cpu_ms_per_event, 4),
+                "drop_samples": list(self.drop_samples),
+            }
+            if self.events
+            else {}
+        )
 
 
 def _parse(output: str, code: int) -> dict:
@@ -90,6 +114,59 @@ def _parse(output: str, code: int) -> dict:
         if line.startswith(RESULT_MARKER):
             return json.loads(line.removeprefix(RESULT_MARKER))
     raise RuntimeError(WRK_NO_RESULT.format(code=code, output=output[-2000:]))
+
+
+def _wrk_execute(command: list[str], *, server_pid: int, folder: Path) -> LoadResult:
+    """Run wrk; measure the server's tree and the machine meanwhile; parse wrk's result."""
+    output_file = folder / "wrk.out"
+    with output_file.open("wb") as output, ProcessTreeSampler(server_pid) as sampler:
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            # wait4 hands back the child's own CPU time along with its exit status.
+            _, status, usage = os.wait4(process.pid, 0)
+        except BaseException:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            raise
+        process.returncode = os.waitstatus_to_exitcode(status)
+    parsed = _parse(output_file.read_text(errors="replace"), process.returncode)
+    latency = parsed["latency_us"]
+    wrk_cpu = usage.ru_utime + usage.ru_stime
+    return LoadResult(
+        seconds=parsed["duration_us"] / 1e6,
+        requests=parsed["requests"],
+        bytes=parsed["bytes"],
+        errors=parsed["errors"],
+        latency_ms={name: round(value / 1000, 2) for name, value in latency.items()},
+        wrk_cpu_seconds=wrk_cpu,
+        server_cpu_seconds=sampler.cpu_seconds,
+        interrupt_cpu_seconds=sampler.machine_interrupt_seconds,
+        other_cpu_seconds=max(0.0, sampler.machine_process_seconds - sampler.cpu_seconds - wrk_cpu),
+        server_peak_rss=sampler.peak_rss_bytes,
+        events=parsed.get("events_sent", 0),
+        events_accepted=parsed.get("accepted", 0),
+        drop_samples=tuple(parsed.get("samples", ())),
+    )
+
+
+def _wrk_command(*, connections: int, seconds: float, script: Path, base_url: str) -> list[str]:
+    return [
+        WRK,
+        f"--threads={min(WRK_THREADS, connections)}",
+        f"--connections={connections}",
+        f"--duration={max(1, round(seconds))}s",
+        f"--timeout={WRK_TIMEOUT}",
+        f"--script={script}",
+        base_url,
+        "--",
+    ]
 
 
 def wrk_run(
@@ -108,48 +185,31 @@ def wrk_run(
     with tempfile.TemporaryDirectory(prefix="bench-wrk-") as folder:
         targets_file = Path(folder) / "targets.txt"
         targets_file.write_text("".join(f"{path} {size}\n" for path, size in targets))
-        output_file = Path(folder) / "wrk.out"
-        command = [
-            WRK,
-            f"--threads={min(WRK_THREADS, connections)}",
-            f"--connections={connections}",
-            f"--duration={max(1, round(seconds))}s",
-            f"--timeout={WRK_TIMEOUT}",
-            f"--script={TARGETS_SCRIPT}",
-            base_url,
-            "--",
-            str(targets_file),
-            str(range_bytes),
-        ]
-        with output_file.open("wb") as output, ProcessTreeSampler(server_pid) as sampler:
-            process = subprocess.Popen(
-                command,
-                stdin=subprocess.DEVNULL,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-            try:
-                # wait4 hands back the child's own CPU time along with its exit status.
-                _, status, usage = os.wait4(process.pid, 0)
-            except BaseException:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-                raise
-            process.returncode = os.waitstatus_to_exitcode(status)
-        parsed = _parse(output_file.read_text(errors="replace"), process.returncode)
-    latency = parsed["latency_us"]
-    wrk_cpu = usage.ru_utime + usage.ru_stime
-    return LoadResult(
-        seconds=parsed["duration_us"] / 1e6,
-        requests=parsed["requests"],
-        bytes=parsed["bytes"],
-        errors=parsed["errors"],
-        latency_ms={name: round(value / 1000, 2) for name, value in latency.items()},
-        wrk_cpu_seconds=wrk_cpu,
-        server_cpu_seconds=sampler.cpu_seconds,
-        interrupt_cpu_seconds=sampler.machine_interrupt_seconds,
-        other_cpu_seconds=max(0.0, sampler.machine_process_seconds - sampler.cpu_seconds - wrk_cpu),
-        server_peak_rss=sampler.peak_rss_bytes,
-    )
+        command = _wrk_command(
+            connections=connections, seconds=seconds, script=TARGETS_SCRIPT, base_url=base_url
+        )
+        command += [str(targets_file), str(range_bytes)]
+        return _wrk_execute(command, server_pid=server_pid, folder=Path(folder))
+
+
+def wrk_beacons_run(
+    *,
+    base_url: str,
+    placements: list[tuple[int, int, float]],
+    batch: int,
+    connections: int,
+    seconds: float,
+    server_pid: int,
+) -> LoadResult:
+    """POST batches of `batch` ping events for random (genre, track, duration) `placements`
+    to /api/events for `seconds`, each request from a new listener, each event a new id."""
+    with tempfile.TemporaryDirectory(prefix="bench-wrk-") as folder:
+        placements_file = Path(folder) / "placements.txt"
+        placements_file.write_text(
+            "".join(f"{genre} {track} {duration}\n" for genre, track, duration in placements)
+        )
+        command = _wrk_command(
+            connections=connections, seconds=seconds, script=BEACONS_SCRIPT, base_url=base_url
+        )
+        command += [str(placements_file), str(batch), base_url]
+        return _wrk_execute(command, server_pid=server_pid, folder=Path(folder))

@@ -88,6 +88,46 @@ def measurements_table(measurements: list[Measurement], *, cores: int) -> str:
     return "\n".join(lines)
 
 
+def beacons_table(measurements: list[Measurement], *, cores: int) -> str:
+    header = (
+        f"{'measurement':<24}{'conns':>6}{'req/s':>9}{'events/s':>10}{'p50 ms':>8}{'p99 ms':>8}"
+        f"{'accepted/sent':>20}{'RSS MB':>7}{'srv CPU':>8}{'ms/event':>9}{'wrk CPU':>8}"
+        f"{'irq':>5}{'other':>6}  errors"
+    )
+    lines = [header, "-" * len(header)]
+    for row in measurements:
+        result = row.result
+        lines.append(
+            f"{row.scenario:<24}{row.connections:>6}{result.requests_per_second:>9.0f}"
+            f"{result.events_per_second:>10.0f}{result.latency_ms['p50']:>8.1f}"
+            f"{result.latency_ms['p99']:>8.1f}"
+            f"{f'{result.events_accepted}/{result.events}':>20}"
+            f"{result.server_peak_rss / MB:>7.0f}"
+            f"{result.cpu_share(result.server_cpu_seconds, cores):>8.0%}"
+            f"{result.server_cpu_ms_per_event:>9.3f}"
+            f"{result.cpu_share(result.wrk_cpu_seconds, cores):>8.0%}"
+            f"{result.cpu_share(result.interrupt_cpu_seconds, cores):>5.0%}"
+            f"{result.cpu_share(result.other_cpu_seconds, cores):>6.0%}"
+            f"  {_errors_text(result.errors)}"
+        )
+    return "\n".join(lines)
+
+
+def rollups_table(rollups) -> str:
+    header = (
+        f"{'rollup':<24}{'events':>12}{'days':>6}{'written s':>11}{'rollup s':>10}"
+        f"{'CPU s':>8}{'events/s':>10}{'peak RSS MB':>13}"
+    )
+    lines = [header, "-" * len(header)]
+    for rollup in rollups:
+        lines.append(
+            f"{rollup.name:<24}{rollup.events:>12,}{rollup.days:>6}"
+            f"{rollup.generate_seconds:>11.1f}{rollup.seconds:>10.1f}{rollup.cpu_seconds:>8.1f}"
+            f"{rollup.events_per_second:>10.0f}{rollup.peak_rss_bytes / MB:>13.0f}"
+        )
+    return "\n".join(lines)
+
+
 def verdicts_table(verdicts: list[Verdict]) -> str:
     lines = []
     for verdict in verdicts:

@@ -1,9 +1,12 @@
 """Benchmark the app against plain baselines on this machine: `make bench`.
 
 Streams (whole tracks and random 64 KB ranges) are measured against nginx serving the same
-files; the tracks API and the genre page against a bare ASGI app answering the same bytes.
+files; the tracks API and the genre page against a bare ASGI app answering the same bytes;
+listening beacons against Django inserting the same rows, and the audience rollup over a day
+of 1M events and over 10M (bench/audience.py).
 Everything runs on 127.0.0.1 and is stopped at the end, also on Ctrl-C or an error.
-BENCH_SECONDS sets the length of each measurement (default 10; each adds a short warm-up)."""
+BENCH_SECONDS sets the length of each measurement (default 10; each adds a short warm-up);
+BENCH_ONLY=streaming, api or audience runs one part alone (default: all three)."""
 
 import base64
 import contextlib
@@ -16,6 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import audience
 import load
 import report
 import servers
@@ -31,6 +35,11 @@ WHOLE_FILES = "stream whole files"
 RANGES = "stream 64 KB ranges"
 TRACKS_API = "tracks API"
 GENRE_PAGE = "genre page"
+
+STREAMING, API, AUDIENCE = "streaming", "api", "audience"
+PARTS = (STREAMING, API, AUDIENCE)
+PART_OF = {WHOLE_FILES: STREAMING, RANGES: STREAMING, TRACKS_API: API, GENRE_PAGE: API}
+UNKNOWN_PART = "BENCH_ONLY must be one of {parts}, not {value!r}."
 
 
 @dataclass(frozen=True)
@@ -115,10 +124,13 @@ def _ratio(measurements: list[report.Measurement], scenario: str, figure: str) -
     return by_role["app"] / by_role["baseline"] if by_role["baseline"] else 0.0
 
 
-def _verdicts(measurements: list[report.Measurement]) -> list[report.Verdict]:
+def _verdicts(
+    measurements: list[report.Measurement], parts: set[str], audience_results
+) -> list[report.Verdict]:
+    # The streaming and API runs share one app server; its peak RSS is judged with them.
     app_rss = [row.result.server_peak_rss for row in measurements if row.role == "app"]
     peak_rss = max(app_rss) / report.MB if app_rss else None
-    return [
+    api = [
         report.Verdict(
             "tracks API req/s, app / raw ASGI",
             _ratio(measurements, TRACKS_API, "requests_per_second"),
@@ -131,6 +143,8 @@ def _verdicts(measurements: list[report.Measurement]) -> list[report.Verdict]:
             "x",
             None,
         ),
+    ]
+    streaming = [
         report.Verdict(
             "whole-file MB/s, app / nginx",
             _ratio(measurements, WHOLE_FILES, "megabytes_per_second"),
@@ -143,64 +157,90 @@ def _verdicts(measurements: list[report.Measurement]) -> list[report.Verdict]:
             "x",
             0.1,
         ),
-        report.Verdict(
-            "peak RSS of the app server (sum)",
-            peak_rss,
-            " MB",
-            PEAK_RSS_TARGET_MB,
-            higher_is_better=False,
-        ),
     ]
+    found = (api if API in parts else []) + (streaming if STREAMING in parts else [])
+    if found:
+        found.append(
+            report.Verdict(
+                "peak RSS of the app server (sum)",
+                peak_rss,
+                " MB",
+                PEAK_RSS_TARGET_MB,
+                higher_is_better=False,
+            )
+        )
+    if audience_results is not None:
+        found.extend(audience.verdicts(audience_results))
+    return found
 
 
-def _scenarios(stack: contextlib.ExitStack, workdir: Path, app: servers.Server) -> list[Scenario]:
-    """Find the targets through the app, then start the two baselines that serve them."""
+def _scenarios(
+    stack: contextlib.ExitStack, workdir: Path, app: servers.Server, parts: set[str]
+) -> list[Scenario]:
+    """Find the targets through the app, then start the baselines that serve them."""
     found = targets.targets_discover(app.url)
-    nginx = stack.enter_context(servers.nginx_server(workdir, media_root=found.media_root))
-    captured = targets.responses_capture(app.url, found.genre_api_paths + found.genre_page_paths)
-    manifest = workdir / "raw_responses.json"
-    manifest.write_text(json.dumps(captured))
-    raw = stack.enter_context(servers.raw_asgi_server(workdir, responses=manifest))
+    scenarios = []
+    if STREAMING in parts:
+        nginx = stack.enter_context(servers.nginx_server(workdir, media_root=found.media_root))
+        app_streams, nginx_files = (
+            Side("app", app, found.streams),
+            Side("baseline", nginx, found.media_files),
+        )
+        scenarios += [
+            Scenario(WHOLE_FILES, connections=16, app=app_streams, baseline=nginx_files),
+            Scenario(
+                RANGES,
+                connections=32,
+                app=app_streams,
+                baseline=nginx_files,
+                range_bytes=RANGE_BYTES,
+            ),
+        ]
+    if API in parts:
+        captured = targets.responses_capture(
+            app.url, found.genre_api_paths + found.genre_page_paths
+        )
+        manifest = workdir / "raw_responses.json"
+        manifest.write_text(json.dumps(captured))
+        raw = stack.enter_context(servers.raw_asgi_server(workdir, responses=manifest))
 
-    def sized(paths: list[str]) -> list[tuple[str, int]]:
-        return [(path, len(base64.b64decode(captured[path]["body"]))) for path in paths]
+        def sized(paths: list[str]) -> list[tuple[str, int]]:
+            return [(path, len(base64.b64decode(captured[path]["body"]))) for path in paths]
 
-    api_paths, page_paths = sized(found.genre_api_paths), sized(found.genre_page_paths)
-    app_streams, nginx_files = (
-        Side("app", app, found.streams),
-        Side("baseline", nginx, found.media_files),
-    )
-    return [
-        Scenario(WHOLE_FILES, connections=16, app=app_streams, baseline=nginx_files),
-        Scenario(
-            RANGES,
-            connections=32,
-            app=app_streams,
-            baseline=nginx_files,
-            range_bytes=RANGE_BYTES,
-        ),
-        Scenario(
-            TRACKS_API,
-            connections=32,
-            app=Side("app", app, api_paths),
-            baseline=Side("baseline", raw, api_paths),
-        ),
-        Scenario(
-            GENRE_PAGE,
-            connections=32,
-            app=Side("app", app, page_paths, check_length=False),
-            baseline=Side("baseline", raw, page_paths, check_length=False),
-        ),
-    ]
+        api_paths, page_paths = sized(found.genre_api_paths), sized(found.genre_page_paths)
+        scenarios += [
+            Scenario(
+                TRACKS_API,
+                connections=32,
+                app=Side("app", app, api_paths),
+                baseline=Side("baseline", raw, api_paths),
+            ),
+            Scenario(
+                GENRE_PAGE,
+                connections=32,
+                app=Side("app", app, page_paths, check_length=False),
+                baseline=Side("baseline", raw, page_paths, check_length=False),
+            ),
+        ]
+    return scenarios
 
 
-def bench_run(*, seconds: float, warmup: float) -> dict:
-    """Bring the servers up, measure every scenario, print the tables; return the results."""
-    started = time.time()
+def _parts() -> set[str]:
+    value = os.environ.get("BENCH_ONLY", "").strip()
+    if not value:
+        return set(PARTS)
+    if value not in PARTS:
+        raise SystemExit(UNKNOWN_PART.format(parts=", ".join(PARTS), value=value))
+    return {value}
+
+
+def _served_measure(
+    workdir: Path, parts: set[str], *, seconds: float, warmup: float
+) -> tuple[list[Scenario], list[report.Measurement], int]:
+    """Streaming and API: the app on the demo catalog against nginx and the raw ASGI app."""
     with contextlib.ExitStack() as stack:
-        workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-")))
         app = stack.enter_context(servers.app_server(workdir))
-        scenarios = _scenarios(stack, workdir, app)
+        scenarios = _scenarios(stack, workdir, app, parts)
         rest_rss = tree_rss_bytes(process_tree(app.pid)) or 0
         print(f"measuring {len(scenarios) * 2} runs of {seconds:g} s (+{warmup:g} s warm-up)")
         measurements = [
@@ -208,31 +248,78 @@ def bench_run(*, seconds: float, warmup: float) -> dict:
             for scenario in scenarios
             for row in _scenario_measure(scenario, seconds=seconds, warmup=warmup)
         ]
-    verdicts = _verdicts(measurements)
-    print()
-    print(report.measurements_table(measurements, cores=CORES))
-    print(
-        f"\nRSS MB: peak of the server's processes summed, sampled every 100 ms "
-        f"(the app server at rest before the runs: {rest_rss / report.MB:.0f} MB)."
-        f"\nsrv CPU, wrk CPU, irq, other: CPU time of the server, of wrk, of interrupts (the"
-        f" loopback's packets) and of all other processes, as a share of the {CORES} cores over"
-        " the run; ms/req: the server's CPU time per request."
-    )
+    return scenarios, measurements, rest_rss
+
+
+def bench_run(*, seconds: float, warmup: float, parts: set[str]) -> dict:
+    """Bring the servers up, measure every part asked for, print the tables; return the results."""
+    started = time.time()
+    scenarios, measurements, rest_rss, audience_results = [], [], 0, None
+    with tempfile.TemporaryDirectory(prefix="bench-") as folder:
+        workdir = Path(folder)
+        if parts & {STREAMING, API}:
+            scenarios, measurements, rest_rss = _served_measure(
+                workdir, parts, seconds=seconds, warmup=warmup
+            )
+        if AUDIENCE in parts:
+            audience_results = audience.audience_run(workdir, seconds=seconds, warmup=warmup)
+    verdicts = _verdicts(measurements, parts, audience_results)
+    if measurements:
+        print()
+        print(report.measurements_table(measurements, cores=CORES))
+        print(
+            f"\nRSS MB: peak of the server's processes summed, sampled every 100 ms "
+            f"(the app server at rest before the runs: {rest_rss / report.MB:.0f} MB)."
+            f"\nsrv CPU, wrk CPU, irq, other: CPU time of the server, of wrk, of interrupts (the"
+            f" loopback's packets) and of all other processes, as a share of the {CORES} cores"
+            " over the run; ms/req: the server's CPU time per request."
+        )
+    if audience_results is not None:
+        print()
+        print(report.beacons_table(audience_results.measurements, cores=CORES))
+        raw = audience_results.raw
+        if raw is not None:
+            print(
+                f"raw Django insert, one process, same database: single create"
+                f" {raw.single_rows_per_second:.0f} rows/s, bulk_create of {audience.BATCH}"
+                f" {raw.batch_rows_per_second:.0f} rows/s"
+            )
+        print(
+            "accepted/sent: events the answers accepted / events in answered requests;"
+            " ms/event: the server's CPU time per event sent; wrk CPU: the load generator's."
+        )
+        for row in audience_results.measurements:
+            for sample in row.result.drop_samples:
+                print(f"  {row.scenario} dropped events, e.g.: {sample}")
+        print()
+        print(report.rollups_table(audience_results.rollups))
+        print(
+            "rollup s: wall time of `python -m twentytwo audience_rollup` from no watermark;"
+            " peak RSS: its ru_maxrss; written s: generating and inserting the events."
+        )
     print()
     print(report.verdicts_table(verdicts))
-    for warning in report.warnings(measurements, cores=CORES):
+    all_measurements = measurements + (audience_results.measurements if audience_results else [])
+    for warning in report.warnings(all_measurements, cores=CORES):
         print(warning)
     skipped = sorted({s.name for s in scenarios} - {row.scenario for row in measurements})
+    if audience_results is not None:
+        skipped += audience_results.failures
     if skipped:
-        print(f"SKIPPED (the app or a baseline did not answer as it must): {', '.join(skipped)}")
+        print(
+            "SKIPPED or INVALID (did not answer as it must, or dropped events):"
+            f" {', '.join(skipped)}"
+        )
     document = {
         "started_at": started,
         "wall_seconds": round(time.time() - started, 1),
+        "parts": sorted(parts),
         "bench_seconds": seconds,
         "warmup_seconds": warmup,
         "cores": CORES,
         "app_rest_rss_bytes": rest_rss,
         "measurements": [row.as_dict() for row in measurements],
+        "audience": audience.as_dict(audience_results) if audience_results else None,
         "skipped": skipped,
         "verdicts": [verdict.as_dict() for verdict in verdicts],
     }
@@ -252,6 +339,7 @@ def main() -> int:
         document = bench_run(
             seconds=_env_seconds("BENCH_SECONDS", 10),
             warmup=_env_seconds("BENCH_WARMUP_SECONDS", 2),
+            parts=_parts(),
         )
     except KeyboardInterrupt:
         print("\ninterrupted; all servers stopped", file=sys.stderr)

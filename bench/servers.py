@@ -145,9 +145,14 @@ def _running(
         _stop(server)
 
 
-def app_server(workdir: Path) -> contextlib.AbstractContextManager[Server]:
+def app_server(
+    workdir: Path, *, var_dir: Path | None = None
+) -> contextlib.AbstractContextManager[Server]:
     """Run the app exactly as `make demo` does (`python -m twentytwo serve`), minus the
-    access log: the baselines log nothing either."""
+    access log: the baselines log nothing either.
+
+    With `var_dir`, on the database (and secret key) there instead of the demo's: the
+    beacon benchmark writes events, which must not land in the demo's listening figures."""
     from twentytwo.web.management.commands.serve import server_command
 
     port = free_port()
@@ -158,7 +163,14 @@ def app_server(workdir: Path) -> contextlib.AbstractContextManager[Server]:
         threads=int(os.environ.get("WEB_THREADS", "8")),
         access_log=False,
     )
-    return _running("app", command, port=port, log=workdir / "app.log", ready_path="/api/cities")
+    env = None
+    if var_dir is not None:
+        env = {**os.environ, "TWENTYTWO_VAR_DIR": str(var_dir)}
+        env.pop("DATABASE_URL", None)
+    name = "app" if var_dir is None else "app-audience"
+    return _running(
+        "app", command, port=port, log=workdir / f"{name}.log", ready_path="/api/cities", env=env
+    )
 
 
 def nginx_server(workdir: Path, *, media_root: Path) -> contextlib.AbstractContextManager[Server]:
