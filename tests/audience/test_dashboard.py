@@ -1,46 +1,24 @@
 """The staff ratings dashboard: the figures of a small known data set, as HTML, SVG and CSV."""
 
 import csv
-import uuid
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
 
-from tests.audience.listening import event, listen
-from tests.factories import CityFactory, GenreFactory
+from tests.audience.listening import worked_day_city
 from twentytwo.audience.ratings import ALL_GENRES, PERSON_NOTE, ROW_KEYS
-from twentytwo.audience.rollups import rollup_run
 from twentytwo.audience.views import DAY_KEYS, DAYPART_KEYS, RANGE_BACKWARDS
 
 pytestmark = pytest.mark.django_db
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-ANN, BOB, CAT = (uuid.UUID(int=n) for n in (1, 2, 3))
 URL = "/ratings/"
 DAY = {"city": "amsterdam", "first": "2026-03-02", "last": "2026-03-02"}
 MORNING = {**DAY, "daypart": "morning-drive"}
 
 
-def local(hour, minute, second=0):
-    return datetime(2026, 3, 2, hour, minute, second, tzinfo=AMSTERDAM).astimezone(UTC)
-
-
 @pytest.fixture
 def city():
-    city = CityFactory(slug="amsterdam", time_zone="Europe/Amsterdam")
-    jazz = GenreFactory(city=city, slug="jazz")
-    soul = GenreFactory(city=city, slug="soul")
-    GenreFactory(city=city, slug="polka")
-    # The data set of the ratings command's tests, whose answers are worked out there.
-    listen(ANN, local(7, 56), local(8, 19), city=city, genre=jazz, track=7)
-    listen(ANN, local(8, 19), local(8, 40), city=city, genre=soul, track=8)
-    listen(BOB, local(8, 0), local(8, 30), city=city, genre=jazz, track=9, last="end")
-    event(CAT, "start", local(9, 0), city=city, genre=soul, track=8)
-    event(CAT, "stop", local(9, 0, 50), city=city, genre=soul, track=8)
-    rollup_run(now=local(12, 0))
-    return city
+    return worked_day_city()
 
 
 @pytest.fixture

@@ -1,45 +1,20 @@
 import csv
 import io
 import json
-import uuid
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.audience.listening import event, listen
-from tests.factories import CityFactory, GenreFactory
+from tests.audience.listening import worked_day_city
 from twentytwo.audience.management.commands.ratings import UNKNOWN_CITY
 from twentytwo.audience.ratings import ALL_GENRES, PERSON_NOTE, ROW_KEYS
-from twentytwo.audience.rollups import rollup_run
 
 pytestmark = pytest.mark.django_db
-
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-ANN, BOB, CAT = (uuid.UUID(int=n) for n in (1, 2, 3))
-
-
-def local(hour, minute, second=0):
-    return datetime(2026, 3, 2, hour, minute, second, tzinfo=AMSTERDAM).astimezone(UTC)
 
 
 @pytest.fixture
 def city():
-    city = CityFactory(slug="amsterdam", time_zone="Europe/Amsterdam")
-    jazz = GenreFactory(city=city, slug="jazz")
-    soul = GenreFactory(city=city, slug="soul")
-    GenreFactory(city=city, slug="polka")
-    # Ann: jazz 07:56-08:19 (one credited quarter hour, 08:00), then soul to 08:40 (08:15, 08:30).
-    listen(ANN, local(7, 56), local(8, 19), city=city, genre=jazz, track=7)
-    listen(ANN, local(8, 19), local(8, 40), city=city, genre=soul, track=8)
-    # Bob: jazz 08:00-08:30, the track played to its end (08:00 and 08:15).
-    listen(BOB, local(8, 0), local(8, 30), city=city, genre=jazz, track=9, last="end")
-    # Cat: a 50-second session, in no session metric and never credited.
-    event(CAT, "start", local(9, 0), city=city, genre=soul, track=8)
-    event(CAT, "stop", local(9, 0, 50), city=city, genre=soul, track=8)
-    rollup_run(now=local(12, 0))
-    return city
+    return worked_day_city()
 
 
 def ratings(*args) -> str:
