@@ -130,7 +130,9 @@ def _visit(chromium, live_server, **context_options):
 
     def on_console(message):
         if message.type == "error":
-            visit.problems.append(f"console error: {message.text}")
+            # Where it came from: a failed load names only its error, not its address.
+            where = (message.location or {}).get("url") or "?"
+            visit.problems.append(f"console error: {message.text} (at {where})")
 
     page.on("console", on_console)
     return visit
