@@ -1,22 +1,68 @@
 """Writes for audience measurement: events are only ever appended."""
 
+import fcntl
+import functools
+import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 from uuid import UUID
 
-from django.db import connection
+from django.db import connection, models
 
 from twentytwo.audience.models import ListenEvent
 
-# SQLite takes one writer at a time and makes the others sleep and retry, which is what a
-# listener waits for at the slow end. Threads of one process queue here instead; PostgreSQL
-# writes side by side and skips the queue.
+# SQLite takes one writer at a time and makes the others sleep and retry (its busy handler
+# sleeps for milliseconds at a time), which is what a listener waits for at the slow end.
+# Beacon writers queue instead: the threads of a process on a lock, the app server's
+# processes on an advisory lock on a file beside the database. PostgreSQL writes side by
+# side and skips the queue.
 _sqlite_writer = threading.Lock()
+_sqlite_lock_files: dict[str, int] = {}
+
+
+@contextmanager
+def _sqlite_write_turn() -> Iterator[None]:
+    name = str(connection.settings_dict["NAME"])
+    with _sqlite_writer:
+        descriptor = _sqlite_lock_files.get(name)
+        if descriptor is None and not name.startswith(("file:", ":memory:")):
+            path = Path(name).with_name(Path(name).name + ".beacon-lock")
+            descriptor = _sqlite_lock_files[name] = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        if descriptor is None:
+            yield
+            return
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+
+
 # Rows per statement: well inside either database's limit on parameters in one statement.
 ROWS_PER_STATEMENT = 500
 
 
-def _insert_statement(count: int) -> tuple[str, list]:
+def _identity(value):
+    return value
+
+
+def _uuid_hex(value):
+    return value.hex
+
+
+def _adapter(field):
+    """What get_db_prep_save does to a checked value of this field, without the detours."""
+    if isinstance(field, models.UUIDField) and not connection.features.has_native_uuid_field:
+        return _uuid_hex
+    if isinstance(field, models.DateTimeField):
+        return connection.ops.adapt_datetimefield_value
+    return _identity
+
+
+@functools.cache
+def _insert_statement(vendor: str, count: int) -> tuple[str, list]:
     fields = [f for f in ListenEvent._meta.concrete_fields if not f.primary_key]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
@@ -28,7 +74,7 @@ def _insert_statement(count: int) -> tuple[str, list]:
         f"VALUES {', '.join([row] * count)} "
         f"ON CONFLICT ({event_id}) DO NOTHING RETURNING {event_id}"
     )
-    return sql, fields
+    return sql, [(field.attname, _adapter(field)) for field in fields]
 
 
 def listen_events_store(*, events: Sequence[ListenEvent]) -> set[UUID]:
@@ -45,15 +91,11 @@ def listen_events_store(*, events: Sequence[ListenEvent]) -> set[UUID]:
 
 
 def _insert(events: Sequence[ListenEvent]) -> set[UUID]:
-    sql, fields = _insert_statement(len(events))
-    params = [
-        field.get_db_prep_save(getattr(event, field.attname), connection)
-        for event in events
-        for field in fields
-    ]
+    sql, fields = _insert_statement(connection.vendor, len(events))
+    params = [adapt(getattr(event, attname)) for event in events for attname, adapt in fields]
     event_id = ListenEvent._meta.get_field("event_id")
     if connection.vendor == "sqlite":
-        with _sqlite_writer, connection.cursor() as cursor:
+        with _sqlite_write_turn(), connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
     else:
