@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "twentytwo.accounts",
     "twentytwo.favorites",
     "twentytwo.audience",
+    "twentytwo.privacy",
     "django_tasks_db",
 ]
 
