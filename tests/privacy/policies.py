@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from twentytwo.privacy.models import PolicyVersion
-from twentytwo.privacy.selectors import policy_version_in_force
+from twentytwo.privacy.selectors import policy_in_force
 
 
 @pytest.fixture
@@ -15,7 +15,7 @@ def policy(db) -> PolicyVersion:
 
     Tests that empty the database between them (the browser tests) lose what the
     migrations wrote, so the fixture makes a version when none is in force."""
-    version = policy_version_in_force()
+    version = policy_in_force()
     if version is not None:
         return version
     latest = PolicyVersion.objects.order_by("-number").values_list("number", flat=True).first()

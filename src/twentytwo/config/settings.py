@@ -132,6 +132,9 @@ TASKS = {
 # (the ratings' source) are kept.
 AUDIENCE_RETENTION_DAYS = env_int("TWENTYTWO_AUDIENCE_RETENTION_DAYS", 90)
 
+# Where people write with questions and requests about their data; shown on the privacy pages.
+PRIVACY_CONTACT_EMAIL = env_str("TWENTYTWO_PRIVACY_CONTACT_EMAIL", "privacy@22tracks.example")
+
 # Each process keeps its own cache (catalog API answers for a minute). Nothing in it
 # needs to be shared between processes.
 CACHES = {
@@ -364,6 +367,8 @@ MIDDLEWARE.insert(
 )
 # Last, so that it sees whether the request came from htmx.
 MIDDLEWARE.append("twentytwo.accounts.middleware.AgeStepMiddleware")
+# After the age step: a listener sent to the age question sees the policy notice after it.
+MIDDLEWARE.append("twentytwo.privacy.middleware.PolicyNoticeMiddleware")
 
 # Mail (the guardian's confirmation link). Without an SMTP host it is printed to the console,
 # except in production, which hands it to the machine's own mail server by default.

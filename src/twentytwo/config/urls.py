@@ -17,6 +17,7 @@ urlpatterns = [
     # The ratings dashboard for staff and curators; before the catch-alls, which would take
     # it for a city.
     path("ratings/", ratings, name="ratings"),
+    path("privacy/", include("twentytwo.privacy.urls")),
     path("", include("twentytwo.streaming.urls")),
     path("", include("twentytwo.web.urls")),
 ]

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from twentytwo.privacy.models import ConsentChoice
-from twentytwo.privacy.selectors import policy_version_in_force
+from twentytwo.privacy.selectors import policy_in_force
 
 NO_POLICY_IN_FORCE = (
     "No privacy policy is in force yet, so no choice can be recorded against it. "
@@ -34,7 +34,7 @@ def cookie_choice_record(
     if method == ConsentChoice.Method.GLOBAL_PRIVACY_CONTROL:
         audience_statistics = advertising = False
     with transaction.atomic():
-        version = policy_version_in_force()
+        version = policy_in_force()
         if version is None:
             raise ConsentError(NO_POLICY_IN_FORCE)
         return ConsentChoice.objects.create(

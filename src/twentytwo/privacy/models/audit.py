@@ -34,10 +34,10 @@ class AuditEvent(models.Model):
     subject_user_id = models.PositiveBigIntegerField(
         _("account number"), null=True, blank=True, db_index=True
     )
-    # An e-mailed request this event answers.
+    # An e-mailed request this event answers. Requests are deleted sooner than the audit.
     data_request = models.ForeignKey(
         "privacy.DataRequest",
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="audit_events",

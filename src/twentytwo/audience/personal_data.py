@@ -1,0 +1,62 @@
+"""Personal data held by audience measurement: the random listener id and what it played.
+
+The listener id names a browser, not a person, and is never joined to an account, an IP
+address or anything else; it is still an online identifier, so it is declared as one.
+Read by the privacy app; plain data, so nothing here imports privacy (DESIGN.md 5.1)."""
+
+PERSONAL_DATA = {
+    "audience.ListenEvent": {
+        # No path leads from an event to an account, by design.
+        "owner": None,
+        "subjects": ["browsers"],
+        "purpose": "audience_statistics",
+        "legal_basis": "analytics_cookie",
+        "retention": {
+            "days_setting": "AUDIENCE_RETENTION_DAYS",
+            "after": "server_time",
+            # Events the rollup has not yet read are kept whatever their age.
+            "applied_by": "twentytwo.audience.rollups.events_delete_expired",
+        },
+        "fields": {
+            "listener": {
+                "category": "online_identifier",
+                "note": "random, from the tt_listener cookie; holds nothing about the listener",
+            },
+            "event_id": "listening",
+            "kind": "listening",
+            "city_id": "listening",
+            "genre_id": "listening",
+            "track_id": "listening",
+            "position": "listening",
+            "client_time": "listening",
+            "server_time": "listening",
+        },
+    },
+    "audience.CreditedQuarterHour": {
+        "owner": None,
+        "subjects": ["browsers"],
+        "purpose": "audience_statistics",
+        "legal_basis": "analytics_cookie",
+        "retention": {
+            "kept": (
+                "the ratings of any past period are computed from these rows; no limit is set yet"
+            ),
+        },
+        "fields": {
+            "listener": {
+                "category": "online_identifier",
+                "note": "the same random listener id, once per quarter hour credited",
+            },
+            "slot_start": "listening",
+            "city_id": "listening",
+            "genre_id": "listening",
+            "track_id": "listening",
+        },
+    },
+}
+
+NOT_PERSONAL = {
+    "audience.ListeningQuarterHour.session_starts": "a count of listening sessions, summed",
+    "audience.ListeningHour.session_starts": "a count of listening sessions, summed",
+    "audience.ListeningDay.session_starts": "a count of listening sessions, summed",
+}
