@@ -14,6 +14,7 @@ urlpatterns = [
     path("me/", include("twentytwo.favorites.urls")),
     # Cookie choices and, for a signed-in listener, their own data.
     path("privacy/", include("twentytwo.privacy.consent.urls")),
+    path("privacy/", include("twentytwo.privacy.mydata.urls")),
     # The ratings dashboard for staff and curators; before the catch-alls, which would take
     # it for a city.
     path("ratings/", ratings, name="ratings"),

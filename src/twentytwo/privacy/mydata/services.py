@@ -1,0 +1,115 @@
+"""Writes of My data: the export.
+
+Each acts on the signed-in account it is given and on no other, and writes its audit row
+in the same transaction as the thing it records."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from twentytwo.privacy.models import AuditEvent
+from twentytwo.privacy.mydata.archive import Export
+from twentytwo.privacy.mydata.collector import (
+    WITHHELD_MODELS,
+    export_section_read,
+    export_sources,
+)
+from twentytwo.privacy.selectors import policy_in_force
+
+EXPORT_TOO_OFTEN = (
+    "You have downloaded your data %(count)s times in the past hour. Try again in an hour."
+)
+
+
+class MyDataError(Exception):
+    """A refused request; the message is one of this module's constants or a service's."""
+
+
+def _audit(*, user_id: int, kind: AuditEvent.Kind, at: dt.datetime, detail: dict) -> AuditEvent:
+    return AuditEvent.objects.create(
+        kind=kind,
+        subject_user_id=user_id,
+        actor=AuditEvent.Actor.SUBJECT,
+        actor_user_id=user_id,
+        occurred_at=at,
+        detail=detail,
+    )
+
+
+def _not_included() -> list[tuple[str, str]]:
+    return [
+        (
+            _("Listening statistics"),
+            _(
+                "What you play is counted under a random number in a cookie of your browser, "
+                "never under your account, and nothing links the two: we cannot tell which "
+                "counts are yours, so there are none to give you here. For the same reason, "
+                "erasing your account leaves nothing of you in them."
+            ),
+        ),
+        (
+            _("Cookie choices made while signed out"),
+            _(
+                "They are kept under the random number in your browser's tt_consent cookie, "
+                "not under your account; the cookie choices page shows the latest one."
+            ),
+        ),
+        (
+            _("Sessions"),
+            _(
+                "The session that keeps you signed in is a secret that would let anyone holding "
+                "this file act as you; it ends when you sign out or after "
+                "%(hours)s hours without a visit."
+            )
+            % {"hours": settings.SESSION_IDLE_TIMEOUT // 3600},
+        ),
+        *(
+            (str(apps.get_model(label)._meta.verbose_name_plural).capitalize(), str(reason))
+            for label, reason in WITHHELD_MODELS.items()
+        ),
+    ]
+
+
+def account_export_produce(*, user: AbstractBaseUser) -> Export:
+    """Read everything held about the account and record the release, in one transaction.
+
+    The rows are read here, whole, and written out afterwards: on SQLite a transaction
+    holds the write lock, which must not wait on a slow download."""
+    now = timezone.now()
+    limit = settings.PRIVACY_EXPORTS_PER_HOUR
+    with transaction.atomic():
+        recent = AuditEvent.objects.filter(
+            kind=AuditEvent.Kind.EXPORT,
+            subject_user_id=user.pk,
+            occurred_at__gt=now - dt.timedelta(hours=1),
+        ).count()
+        if recent >= limit:
+            raise MyDataError(EXPORT_TOO_OFTEN % {"count": recent})
+        sections = [export_section_read(source=s, user=user) for s in export_sources()]
+        version = policy_in_force()
+        _audit(
+            user_id=user.pk,
+            kind=AuditEvent.Kind.EXPORT,
+            at=now,
+            detail={
+                "rows": {s.model_label: len(s.rows) for s in sections},
+                "withheld": sorted(
+                    f"{s.model_label}.{f.name}" for s in sections for f in s.fields if f.withheld
+                ),
+                "policy_version": version.number if version else None,
+            },
+        )
+    return Export(
+        account=user.pk,
+        produced_at=now,
+        policy_version=version.number if version else None,
+        sections=sections,
+        not_included=_not_included(),
+    )

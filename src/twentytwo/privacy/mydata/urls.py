@@ -1,0 +1,10 @@
+from django.urls import path
+
+from twentytwo.privacy.mydata import views
+
+app_name = "mydata"
+# No account number anywhere: each address acts on the account signed in.
+urlpatterns = [
+    path("my-data/", views.my_data, name="my_data"),
+    path("my-data/export/", views.export, name="export"),
+]

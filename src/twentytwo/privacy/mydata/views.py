@@ -1,0 +1,40 @@
+"""My data: the signed-in listener's own page, and the forms on it.
+
+No address here names an account: every view acts on the account signed in to this session."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_http_methods, require_POST
+
+from twentytwo.privacy.mydata import services
+from twentytwo.privacy.mydata.archive import export_zip_stream
+from twentytwo.privacy.mydata.services import MyDataError
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def my_data(request: HttpRequest) -> HttpResponse:
+    return _private(render(request, "privacy/my_data.html", {}))
+
+
+@login_required
+@require_POST
+def export(request: HttpRequest) -> HttpResponse:
+    """Send everything held about the signed-in account as a zip, written as it is sent."""
+    try:
+        produced = services.account_export_produce(user=request.user)
+    except MyDataError as exc:
+        messages.error(request, str(exc))
+        return _private(redirect(reverse("mydata:my_data") + "#export"))
+    response = StreamingHttpResponse(export_zip_stream(produced), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{produced.filename}"'
+    return _private(response)
