@@ -1,4 +1,4 @@
-"""Writes of My data: the export.
+"""Writes of My data: the export, a correction and the marketing objection.
 
 Each acts on the signed-in account it is given and on no other, and writes its audit row
 in the same transaction as the thing it records."""
@@ -14,7 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from twentytwo.privacy.models import AuditEvent
+from twentytwo.accounts import services as accounts
+from twentytwo.accounts.services import AccountError
+from twentytwo.privacy.models import AuditEvent, MarketingChoice
 from twentytwo.privacy.mydata.archive import Export
 from twentytwo.privacy.mydata.collector import (
     WITHHELD_MODELS,
@@ -26,6 +28,7 @@ from twentytwo.privacy.selectors import policy_in_force
 EXPORT_TOO_OFTEN = (
     "You have downloaded your data %(count)s times in the past hour. Try again in an hour."
 )
+MARKETING_NO_POLICY = "No privacy policy is in force yet, so the objection cannot be recorded."
 
 
 class MyDataError(Exception):
@@ -113,3 +116,41 @@ def account_export_produce(*, user: AbstractBaseUser) -> Export:
         sections=sections,
         not_included=_not_included(),
     )
+
+
+def profile_field_correct(*, user: AbstractBaseUser, kind: str, value: str) -> None:
+    """Put the listener's own correction in place of what a provider told us."""
+    with transaction.atomic():
+        try:
+            fact = accounts.profile_fact_correct(user=user, kind=kind, value=value)
+        except AccountError as exc:
+            raise MyDataError(str(exc)) from exc
+        _audit(
+            user_id=user.pk,
+            kind=AuditEvent.Kind.CORRECTION,
+            at=fact.received_at,
+            detail={"field": kind},
+        )
+
+
+def marketing_objection_record(*, user: AbstractBaseUser) -> MarketingChoice:
+    """Record an objection to direct marketing (GDPR art. 21(2)): absolute, at once."""
+    now = timezone.now()
+    with transaction.atomic():
+        version = policy_in_force()
+        if version is None:
+            raise MyDataError(MARKETING_NO_POLICY)
+        choice = MarketingChoice.objects.create(
+            user=user,
+            subscribed=False,
+            method=MarketingChoice.Method.OBJECTION,
+            policy_version=version,
+            chosen_at=now,
+        )
+        _audit(
+            user_id=user.pk,
+            kind=AuditEvent.Kind.MARKETING_OBJECTION,
+            at=now,
+            detail={"policy_version": version.number},
+        )
+    return choice

@@ -7,4 +7,6 @@ app_name = "mydata"
 urlpatterns = [
     path("my-data/", views.my_data, name="my_data"),
     path("my-data/export/", views.export, name="export"),
+    path("my-data/correct/", views.correct, name="correct"),
+    path("my-data/marketing/object/", views.marketing_object, name="marketing_object"),
 ]

@@ -10,9 +10,13 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_POST
 
-from twentytwo.privacy.mydata import services
+from twentytwo.accounts.selectors import age_statement_for_user
+from twentytwo.privacy.mydata import selectors, services
 from twentytwo.privacy.mydata.archive import export_zip_stream
 from twentytwo.privacy.mydata.services import MyDataError
+
+CORRECTED = "Your profile is corrected."
+MARKETING_OBJECTED = "Your objection is recorded: we will send you no marketing mail."
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -23,7 +27,18 @@ def _private(response: HttpResponse) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def my_data(request: HttpRequest) -> HttpResponse:
-    return _private(render(request, "privacy/my_data.html", {}))
+    user = request.user
+    return _private(
+        render(
+            request,
+            "privacy/my_data.html",
+            {
+                "profile_fields": selectors.profile_fields_for_user(user),
+                "age_statement": age_statement_for_user(user),
+                "marketing": selectors.marketing_choice_in_force(user),
+            },
+        )
+    )
 
 
 @login_required
@@ -38,3 +53,31 @@ def export(request: HttpRequest) -> HttpResponse:
     response = StreamingHttpResponse(export_zip_stream(produced), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{produced.filename}"'
     return _private(response)
+
+
+@login_required
+@require_POST
+def correct(request: HttpRequest) -> HttpResponse:
+    try:
+        services.profile_field_correct(
+            user=request.user,
+            kind=request.POST.get("kind", ""),
+            value=request.POST.get("value", ""),
+        )
+    except MyDataError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, CORRECTED)
+    return redirect(reverse("mydata:my_data") + "#profile")
+
+
+@login_required
+@require_POST
+def marketing_object(request: HttpRequest) -> HttpResponse:
+    try:
+        services.marketing_objection_record(user=request.user)
+    except MyDataError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, MARKETING_OBJECTED)
+    return redirect(reverse("mydata:my_data") + "#marketing")
