@@ -1,4 +1,4 @@
-"""Writes of My data: the export, a correction and the marketing objection.
+"""Writes of My data: the export, a correction, the marketing objection and the erasure.
 
 Each acts on the signed-in account it is given and on no other, and writes its audit row
 in the same transaction as the thing it records."""
@@ -9,26 +9,41 @@ import datetime as dt
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from twentytwo.accounts import services as accounts
 from twentytwo.accounts.services import AccountError
-from twentytwo.privacy.models import AuditEvent, MarketingChoice
+from twentytwo.privacy.models import AuditEvent, ConsentChoice, MarketingChoice
+from twentytwo.privacy.mydata import confirmation
 from twentytwo.privacy.mydata.archive import Export
 from twentytwo.privacy.mydata.collector import (
     WITHHELD_MODELS,
     export_section_read,
     export_sources,
 )
+from twentytwo.privacy.mydata.sessions import sessions_of_account_delete
 from twentytwo.privacy.selectors import policy_in_force
 
 EXPORT_TOO_OFTEN = (
     "You have downloaded your data %(count)s times in the past hour. Try again in an hour."
 )
 MARKETING_NO_POLICY = "No privacy policy is in force yet, so the objection cannot be recorded."
+ERASURE_STAFF = (
+    "A staff account cannot erase itself here: the records of what it did must keep it. "
+    "Ask another member of staff to deactivate it."
+)
+ERASURE_KEPT_BY_RECORDS = (
+    "This account is named in records that must be kept, so it cannot be erased here. "
+    "Write to us and the privacy officer will handle it."
+)
+ERASED_REPR = "erased account"
 
 
 class MyDataError(Exception):
@@ -154,3 +169,45 @@ def marketing_objection_record(*, user: AbstractBaseUser) -> MarketingChoice:
             detail={"policy_version": version.number},
         )
     return choice
+
+
+def account_erase(*, user: AbstractBaseUser, token: str) -> AuditEvent:
+    """Erase the account the confirmation was made for, once, and record that it was.
+
+    The user row goes, and with it (by their foreign keys) the profile, the linked sign-in
+    services and their tokens, the e-mail addresses, favorites, marketing choices and
+    notices seen; cookie choices stay with their browser without the account. Sessions
+    are found by decoding and deleted. The admin's history keeps its rows, named only as
+    an erased account. The audit row keeps the account's number and nothing else of it."""
+    now = timezone.now()
+    user_model = get_user_model()
+    with transaction.atomic():
+        nonce = confirmation.erasure_token_check(token=token, user=user)
+        # Locked, so two confirmations at once cannot both go on.
+        account = user_model.objects.select_for_update().filter(pk=user.pk).first()
+        if account is None or confirmation.erasure_token_used(nonce=nonce):
+            raise MyDataError(confirmation.ERASURE_LINK_USED)
+        if account.is_staff or account.is_superuser:
+            raise MyDataError(ERASURE_STAFF)
+        user_id = account.pk
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(user_model), object_id=str(user_id)
+        ).update(object_repr=ERASED_REPR, change_message="")
+        sessions = sessions_of_account_delete(user_id=user_id)
+        anonymised = ConsentChoice.objects.filter(user=account).count()
+        try:
+            _total, removed = account.delete()
+        except ProtectedError as exc:
+            # Raised before anything was deleted; leaving the block undoes the rest.
+            raise MyDataError(ERASURE_KEPT_BY_RECORDS) from exc
+        return _audit(
+            user_id=user_id,
+            kind=AuditEvent.Kind.ERASURE,
+            at=now,
+            detail={
+                "removed": {label: count for label, count in sorted(removed.items()) if count},
+                "sessions": sessions,
+                "cookie_choices_kept_without_account": anonymised,
+                "confirmation": nonce,
+            },
+        )

@@ -1,8 +1,11 @@
 """My data: the signed-in listener's own page, and the forms on it.
 
-No address here names an account: every view acts on the account signed in to this session."""
+No address here names an account: every view acts on the account signed in to this session.
+The one exception is the erasure confirmation, whose signed token names the account it
+was made for and is refused for any other."""
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -11,12 +14,14 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_POST
 
 from twentytwo.accounts.selectors import age_statement_for_user
-from twentytwo.privacy.mydata import selectors, services
+from twentytwo.privacy.mydata import confirmation, selectors, services
 from twentytwo.privacy.mydata.archive import export_zip_stream
+from twentytwo.privacy.mydata.confirmation import ConfirmationError
 from twentytwo.privacy.mydata.services import MyDataError
 
 CORRECTED = "Your profile is corrected."
 MARKETING_OBJECTED = "Your objection is recorded: we will send you no marketing mail."
+ERASED = "Your account is erased."
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -81,3 +86,30 @@ def marketing_object(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, MARKETING_OBJECTED)
     return redirect(reverse("mydata:my_data") + "#marketing")
+
+
+@login_required
+@require_POST
+def erase_start(request: HttpRequest) -> HttpResponse:
+    """Make the confirmation link and go to it: erasing is one more, deliberate step."""
+    token = confirmation.erasure_token_make(user=request.user)
+    return redirect("mydata:erase_confirm", token=token)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def erase_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """Show what erasing means; erase only on the POST of this page, never on a GET."""
+    try:
+        if request.method == "POST":
+            services.account_erase(user=request.user, token=token)
+            logout(request)
+            return _private(render(request, "privacy/erase.html", {"done": ERASED}))
+        confirmation.erasure_token_check(token=token, user=request.user)
+    except ConfirmationError as exc:
+        return _private(
+            render(request, "privacy/erase.html", {"error": str(exc)}, status=exc.status)
+        )
+    except MyDataError as exc:
+        status = 410 if str(exc) == confirmation.ERASURE_LINK_USED else 409
+        return _private(render(request, "privacy/erase.html", {"error": str(exc)}, status=status))
+    return _private(render(request, "privacy/erase.html", {}))
