@@ -8,9 +8,11 @@ from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
+from django.core import checks
 from django.db import models
 from django.test.utils import isolate_apps
 
+from twentytwo.privacy import checks as privacy_checks
 from twentytwo.privacy.declarations import DeclarationError, declarations, declarations_load
 from twentytwo.privacy.detection import personal_looking_fields, undeclared_personal_fields
 
@@ -202,3 +204,15 @@ def test_a_field_both_declared_and_excused_is_refused():
 def test_an_exception_names_a_real_field_and_a_reason(excused, message):
     with pytest.raises(DeclarationError, match=message):
         _load({}, excused)
+
+
+def test_manage_py_check_reports_a_broken_declaration(monkeypatch):
+    assert privacy_checks.personal_data_declared() == []
+    broken = SimpleNamespace(
+        __name__="broken.personal_data",
+        PERSONAL_DATA={"favorites.Favorite": GOOD | {"purpose": "fun"}},
+    )
+    monkeypatch.setattr(privacy_checks, "declarations_load", lambda: declarations_load([broken]))
+    (error,) = privacy_checks.personal_data_declared()
+    assert isinstance(error, checks.Error)
+    assert error.id == "privacy.E001"

@@ -278,3 +278,58 @@ def test_the_contact_page_states_the_children_s_rule():
     assert "An account that keeps favorites is for listeners of 18 or older." in page
     assert "The link works for 7 days." in page
     assert "under 16" in page
+
+
+@pytest.fixture
+def staff_browser(officer):
+    officer.is_superuser = True
+    officer.save()
+    browser = Client()
+    browser.force_login(officer)
+    return browser
+
+
+def test_staff_write_a_draft_and_publish_it_in_the_admin(pinned_today, staff_browser, officer):
+    response = staff_browser.post(
+        "/admin/privacy/policyversion/add/",
+        {
+            "effective_on": "2027-03-20",
+            "summary_en": "Shorter.",
+            "summary_nl": "Korter.",
+            "text_en": "## Cookies\n\nOne.",
+            "text_nl": "## Cookies\n\nEén.",
+        },
+    )
+    assert response.status_code == 302
+    draft = PolicyVersion.objects.get(number=2)
+    assert not draft.published
+    staff_browser.post(
+        "/admin/privacy/policyversion/",
+        {"action": "publish", "_selected_action": [str(draft.pk)]},
+    )
+    draft.refresh_from_db()
+    assert (draft.published, draft.published_by) == (True, officer)
+
+
+def test_publishing_a_past_date_in_the_admin_is_refused_with_the_reason(
+    pinned_today, staff_browser
+):
+    draft = _draft(TODAY - dt.timedelta(days=2))
+    response = staff_browser.post(
+        "/admin/privacy/policyversion/",
+        {"action": "publish", "_selected_action": [str(draft.pk)]},
+        follow=True,
+    )
+    assert f"Version 2: {POLICY_DATE_PAST}" in response.content.decode()
+    draft.refresh_from_db()
+    assert not draft.published
+
+
+def test_a_published_version_cannot_be_edited_in_the_admin(pinned_today, staff_browser):
+    staff_browser.post(
+        "/admin/privacy/policyversion/1/change/",
+        {"effective_on": "2030-01-01", "text_en": "Changed.", "text_nl": "Gewijzigd."},
+    )
+    version = PolicyVersion.objects.get(number=1)
+    assert version.effective_on == dt.date(2026, 1, 1)
+    assert "Changed." not in version.text_en
