@@ -3,6 +3,7 @@ e-mail, names, provider ids or tokens is left in any table; the link works once,
 own account only, and not after it expires; a refused erasure changes nothing."""
 
 import time
+from urllib.parse import quote
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -15,6 +16,7 @@ from django.utils.html import escape
 
 from tests.privacy.people import person_with_everything, session_signed_in
 from tests.privacy.scan import places_holding
+from tests.web.html_pages import page_of
 from twentytwo.favorites.models import Favorite
 from twentytwo.privacy.models import AuditEvent, ConsentChoice, PolicyVersion
 from twentytwo.privacy.mydata import confirmation, services
@@ -190,6 +192,8 @@ def test_a_tampered_or_signed_out_link_is_refused(client, me):
     assert escape(confirmation.ERASURE_LINK_INVALID) in tampered.content.decode()
     assert signed_out.status_code == 403
     assert escape(confirmation.ERASURE_LINK_SIGN_IN) in signed_out.content.decode()
+    sign_in = page_of(signed_out).one("a", class_="button").attrs["href"]
+    assert sign_in == f"{reverse('account_login')}?next={quote(url)}"
     assert get_user_model().objects.filter(pk=me.user.pk).exists()
 
 

@@ -154,7 +154,9 @@ def _queryset(source: ExportSource, user_id: int, fields: list[ExportField]) -> 
             many.append(export_field.name)
         elif model_field.is_relation and not _is_account_reference(model_field):
             related.append(export_field.name)
-    return rows.select_related(*related).prefetch_related(*many).order_by("pk")
+    if related:
+        rows = rows.select_related(*related)
+    return rows.prefetch_related(*many).order_by("pk")
 
 
 @cache

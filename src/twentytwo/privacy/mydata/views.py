@@ -106,9 +106,8 @@ def erase_confirm(request: HttpRequest, token: str) -> HttpResponse:
             return _private(render(request, "privacy/erase.html", {"done": ERASED}))
         confirmation.erasure_token_check(token=token, user=request.user)
     except ConfirmationError as exc:
-        return _private(
-            render(request, "privacy/erase.html", {"error": str(exc)}, status=exc.status)
-        )
+        context = {"error": str(exc), "sign_in": str(exc) == confirmation.ERASURE_LINK_SIGN_IN}
+        return _private(render(request, "privacy/erase.html", context, status=exc.status))
     except MyDataError as exc:
         status = 410 if str(exc) == confirmation.ERASURE_LINK_USED else 409
         return _private(render(request, "privacy/erase.html", {"error": str(exc)}, status=status))
