@@ -168,3 +168,6 @@ def narrow_visit(chromium, live_server):
 
 # Listeners of each kind, for the pages that draw hearts and the dashboard.
 from tests.favorites.listeners import adult, minor, other_adult  # noqa: E402, F401
+
+# The policy version in force, which every cookie choice is recorded against.
+from tests.privacy.policies import policy  # noqa: E402, F401

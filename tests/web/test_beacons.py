@@ -103,7 +103,7 @@ def test_with_global_privacy_control_the_player_sends_nothing(browser_visit, hou
     assert not ListenEvent.objects.exists()
 
 
-def test_the_about_page_switch_turns_counting_off(browser_visit):
+def test_the_about_page_switch_turns_counting_off(browser_visit, policy):
     page = browser_visit.open(reverse("web:about"))
     page.get_by_role("button", name="Don’t count my listening").click()
     page.get_by_text("Your listening is not counted.").wait_for()

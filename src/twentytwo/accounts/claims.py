@@ -59,6 +59,20 @@ def clean_email(value: object) -> str:
     return value
 
 
+_CLEANERS = {
+    ProfileFact.Kind.NAME: _clean_name,
+    ProfileFact.Kind.AVATAR: _clean_avatar,
+    ProfileFact.Kind.LOCALE: _clean_locale,
+    ProfileFact.Kind.EMAIL: clean_email,
+}
+
+
+def claim_clean(kind: str, value: object) -> str:
+    """Return `value` cleaned as a fact of `kind` is, "" when it cannot be one."""
+    cleaner = _CLEANERS.get(kind)
+    return cleaner(value.strip() if isinstance(value, str) else value) if cleaner else ""
+
+
 def profile_claims_from_social_account(account: SocialAccount) -> dict[str, str]:
     """Return the facts this social account offers, keyed by ProfileFact.Kind, cleaned."""
     provider_account = account.get_provider_account()

@@ -41,6 +41,10 @@ class GuardianConfirmation(models.Model):
         return f"{self.user_id}: {'confirmed' if self.confirmed_at else 'pending'}"
 
 
+# The source of a fact the listener corrected themselves, rather than a provider's id.
+PROFILE_SOURCE_SELF = "self"
+
+
 class ProfileFact(models.Model):
     """One piece of information a sign-in provider gave about the listener.
 

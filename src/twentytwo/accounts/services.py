@@ -6,6 +6,7 @@ from collections.abc import Callable
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -16,8 +17,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from twentytwo.accounts.claims import profile_claims_from_social_account
-from twentytwo.accounts.models import AgeStatement, GuardianConfirmation, ProfileFact
+from twentytwo.accounts.claims import claim_clean, profile_claims_from_social_account
+from twentytwo.accounts.models import (
+    PROFILE_SOURCE_SELF,
+    AgeStatement,
+    GuardianConfirmation,
+    ProfileFact,
+)
 from twentytwo.accounts.selectors import access_profile_fact_by_id
 
 logger = logging.getLogger(__name__)
@@ -32,6 +38,14 @@ GUARDIAN_LINK_INVALID = "This confirmation link is not valid. Ask for a new one.
 GUARDIAN_LINK_EXPIRED = "This confirmation link has expired. Ask for a new one."
 GUARDIAN_LINK_USED = "This confirmation link has already been used."
 PROFILE_SOURCE_NOT_CONNECTED = "That sign-in provider is not connected to your account."
+PROFILE_KIND_UNKNOWN = "Choose one of the items on your profile to correct."
+PROFILE_VALUE_INVALID = {
+    ProfileFact.Kind.NAME: "Enter your name.",
+    ProfileFact.Kind.AVATAR: "Enter the web address (https://…) of a picture.",
+    ProfileFact.Kind.LOCALE: "Enter a language code such as en, nl or nl-BE.",
+    ProfileFact.Kind.EMAIL: "Enter a valid e-mail address.",
+}
+PROFILE_EMAIL_IN_USE = "Another account already uses this e-mail address."
 
 GUARDIAN_LINK_SALT = "twentytwo.accounts.guardian-confirmation"
 # A listener may ask this many guardians (or the same one again) per day.
@@ -200,3 +214,43 @@ def profile_fact_remove(*, user: AbstractBaseUser, fact_id: int) -> None:
         if user.email.lower() == fact.value.lower():
             user.email = ""
             user.save(update_fields=["email"])
+
+
+def profile_fact_correct(*, user: AbstractBaseUser, kind: str, value: str) -> ProfileFact:
+    """Replace what the providers told us of one kind with the listener's own value.
+
+    The wrong values go; the correction is kept as told by the listener (source "self"),
+    so refreshing from a provider later is the listener's choice to bring theirs back. A
+    corrected e-mail address becomes the account's address too."""
+    if kind not in ProfileFact.Kind.values:
+        raise AccountError(PROFILE_KIND_UNKNOWN)
+    cleaned = claim_clean(kind, value)
+    if not cleaned:
+        raise AccountError(PROFILE_VALUE_INVALID[kind])
+    with transaction.atomic():
+        if kind == ProfileFact.Kind.EMAIL:
+            _account_email_replace(user=user, email=cleaned)
+        wrong = ProfileFact.objects.filter(user=user, kind=kind)
+        wrong.exclude(source=PROFILE_SOURCE_SELF).delete()
+        fact, _ = ProfileFact.objects.update_or_create(
+            user=user,
+            kind=kind,
+            source=PROFILE_SOURCE_SELF,
+            defaults={"value": cleaned, "received_at": timezone.now()},
+        )
+    return fact
+
+
+def _account_email_replace(*, user: AbstractBaseUser, email: str) -> None:
+    user_model = get_user_model()
+    if (
+        EmailAddress.objects.filter(email__iexact=email).exclude(user=user).exists()
+        or user_model.objects.filter(email__iexact=email).exclude(pk=user.pk).exists()
+    ):
+        raise AccountError(PROFILE_EMAIL_IN_USE)
+    EmailAddress.objects.filter(user=user).exclude(email__iexact=email).delete()
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"primary": True, "verified": False}
+    )
+    user.email = email
+    user.save(update_fields=["email"])

@@ -6,9 +6,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from twentytwo.accounts import selectors, services
+from twentytwo.accounts.models import PROFILE_SOURCE_SELF
 from twentytwo.accounts.services import AccountError
 
 AGE_ANSWER_MISSING = "Choose one of the two answers."
@@ -31,7 +33,9 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 @require_http_methods(["GET", "HEAD"])
 def profile(request: HttpRequest) -> HttpResponse:
     user = request.user
-    names = selectors.linked_providers_for_user(user)
+    providers = selectors.linked_providers_for_user(user)
+    # A fact the listener corrected on My data says so.
+    names = {PROFILE_SOURCE_SELF: gettext("you"), **providers}
     facts = list(selectors.profile_facts_for_user(user))
     return render(
         request,
@@ -39,7 +43,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         {
             # A fact outlives the link to its provider; then its id is all there is to show.
             "facts": [(fact, names.get(fact.source, fact.source)) for fact in facts],
-            "social_accounts": list(names.items()),
+            "social_accounts": list(providers.items()),
             "age_statement": selectors.age_statement_for_user(user),
             "guardian_confirmed": selectors.user_guardian_confirmed(user),
             "guardian_pending": selectors.guardian_confirmation_pending(user),

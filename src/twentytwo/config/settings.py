@@ -134,6 +134,10 @@ AUDIENCE_RETENTION_DAYS = env_int("TWENTYTWO_AUDIENCE_RETENTION_DAYS", 90)
 
 # Where people write with questions and requests about their data; shown on the privacy pages.
 PRIVACY_CONTACT_EMAIL = env_str("TWENTYTWO_PRIVACY_CONTACT_EMAIL", "privacy@22tracks.example")
+# A listener may download their data this many times an hour; more is refused until later.
+PRIVACY_EXPORTS_PER_HOUR = env_int("TWENTYTWO_PRIVACY_EXPORTS_PER_HOUR", 10)
+# Seconds the link that confirms erasing one's own account stays valid.
+PRIVACY_ERASURE_LINK_MAX_AGE = env_int("TWENTYTWO_PRIVACY_ERASURE_LINK_MAX_AGE", 30 * 60)
 
 # Each process keeps its own cache (catalog API answers for a minute). Nothing in it
 # needs to be shared between processes.

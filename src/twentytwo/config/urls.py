@@ -12,6 +12,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/<path:rest>", route_not_found),
     path("me/", include("twentytwo.favorites.urls")),
+    # Cookie choices and, for a signed-in listener, their own data.
+    path("privacy/", include("twentytwo.privacy.consent.urls")),
+    path("privacy/", include("twentytwo.privacy.mydata.urls")),
     # The ratings dashboard for staff and curators; before the catch-alls, which would take
     # it for a city.
     path("ratings/", ratings, name="ratings"),

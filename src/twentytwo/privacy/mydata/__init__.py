@@ -1,0 +1,1 @@
+"""My data: a signed-in listener's export, corrections, marketing objection and erasure."""

@@ -1,0 +1,1 @@
+from tests.privacy.policies import policy  # noqa: F401 (fixture)
