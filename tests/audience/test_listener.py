@@ -13,7 +13,6 @@ from tests.audience.beacons import (  # noqa: F401 (pinned_clock is a fixture)
     post_events,
     station,
 )
-from twentytwo.audience import api as events_api
 from twentytwo.audience.ingestion import DROP_NO_LISTENER, DROP_OPTED_OUT
 from twentytwo.audience.listener import COUNTING_COOKIE, LISTENER_COOKIE
 from twentytwo.audience.models import ListenEvent
@@ -100,43 +99,6 @@ def test_global_privacy_control_is_honoured_like_counting_off(client, playlist):
     assert response.json() == {"accepted": 0, "dropped": {DROP_OPTED_OUT: 1}}
     assert response.cookies[LISTENER_COOKIE].value == ""
     assert not ListenEvent.objects.exists()
-
-
-def test_the_switch_turns_counting_off_and_forgets_the_listener(playlist):
-    # A plain form post from the about page: no CSRF token, the Origin is checked instead.
-    client = Client(enforce_csrf_checks=True)
-    client.cookies[LISTENER_COOKIE] = uuid.uuid4().hex
-
-    response = client.post("/api/events/counting", {"counting": "off"})
-
-    assert response.status_code == 303
-    assert response["Location"] == reverse("web:about") + "#listening-statistics"
-    assert response.cookies[COUNTING_COOKIE].value == "off"
-    assert response.cookies[COUNTING_COOKIE]["httponly"] == ""
-    assert response.cookies[LISTENER_COOKIE].value == ""
-    about = client.get(reverse("web:about"))
-    assert b"Your listening is not counted" in about.content
-
-
-def test_the_switch_turns_counting_back_on(client, playlist):
-    client.cookies[COUNTING_COOKIE] = "off"
-
-    response = client.post("/api/events/counting", {"counting": "on"})
-
-    assert response.status_code == 303
-    assert response.cookies[COUNTING_COOKIE].value == ""
-    assert LISTENER_COOKIE not in response.cookies
-    about = client.get(reverse("web:about"))
-    assert b"Your listening is counted" in about.content
-
-
-def test_the_switch_refuses_another_sites_form(client):
-    response = client.post(
-        "/api/events/counting", {"counting": "off"}, HTTP_ORIGIN="https://evil.example"
-    )
-    assert response.status_code == 403
-    assert response.json()["error"]["message"] == events_api.FOREIGN_ORIGIN
-    assert COUNTING_COOKIE not in response.cookies
 
 
 def test_the_about_page_says_what_the_cookie_is_for(client):

@@ -1,4 +1,4 @@
-"""POST /api/events: the player's listening beacons, and the switch that turns counting off.
+"""POST /api/events: the player's listening beacons.
 
 No session, no user: the listener is the random id in the `tt_listener` cookie and nothing
 else. Instead of a CSRF token (a beacon carries none), a request from another site's page is
@@ -8,10 +8,9 @@ import json
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.urls import reverse
+from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
-from ninja import Form, Router, Schema
+from ninja import Router, Schema
 
 from twentytwo.audience import listener as cookies
 from twentytwo.audience.budget import BURST_EVENTS, EVENTS_PER_SECOND
@@ -178,22 +177,4 @@ def events(request: HttpRequest):
         cookies.listener_cookie_delete(response)
     elif listener is None:
         cookies.listener_cookie_set(response, listener=cookies.listener_id_new())
-    return response
-
-
-@router.post("/counting", include_in_schema=False)
-def counting(request: HttpRequest, counting: Form[str]) -> HttpResponse:
-    """Switch counting off (`counting=off`) or back on, then go back to the about page.
-
-    Off forgets the listener id; on sets none: the next beacon gets a new one, so listening
-    before and after the switch cannot be joined."""
-    if origin_is_foreign(request):
-        return _refusal(403, "forbidden", FOREIGN_ORIGIN)
-    response = HttpResponseRedirect(reverse("web:about") + "#listening-statistics", status=303)
-    response["Cache-Control"] = "no-store"
-    if counting == cookies.COUNTING_OFF:
-        cookies.counting_cookie_set_off(response)
-        cookies.listener_cookie_delete(response)
-    else:
-        cookies.counting_cookie_delete(response)
     return response
