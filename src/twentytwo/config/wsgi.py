@@ -5,7 +5,9 @@ requests for audio and pictures, and the player's listening beacons (which use n
 user or CSRF token: audience/api.py checks the Origin), go to a handler with a short
 middleware chain; everything
 else goes through the full one. In front of both, a shared cache answers repeated
-catalog API reads for as long as their Cache-Control allows."""
+catalog API reads for as long as their Cache-Control allows. Outermost, the access log gives
+every request its id and records every answer, whichever layer gave it
+(traffic/access_log.py)."""
 
 import os
 
@@ -18,6 +20,7 @@ site = get_wsgi_application()
 from twentytwo.config.lean_handler import LeanWSGIHandler  # noqa: E402 (needs setup first)
 from twentytwo.config.response_cache import SharedResponseCache  # noqa: E402
 from twentytwo.streaming.fast_path import StreamFastPath  # noqa: E402
+from twentytwo.traffic.access_log import AccessLog  # noqa: E402
 
 FILE_ROUTE_PREFIXES = ("/stream/", "/pictures/")
 # Measured in-process, one event per request on SQLite: 437-508 requests/s through the
@@ -39,4 +42,5 @@ def route(environ, start_response):
     return site(environ, start_response)
 
 
-application = SharedResponseCache(route, prefixes=SHARED_CACHE_PREFIXES)
+shared_cache = SharedResponseCache(route, prefixes=SHARED_CACHE_PREFIXES)
+application = AccessLog(shared_cache)
