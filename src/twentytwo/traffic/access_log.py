@@ -41,10 +41,12 @@ def _incoming_request_id(environ: dict) -> str | None:
 class _Answer:
     """What start_response was told, and the hit to send once the body is through."""
 
-    __slots__ = ("environ", "request_id", "started", "started_wall", "status", "writer")
+    __slots__ = ("environ", "path", "request_id", "started", "started_wall", "status", "writer")
 
     def __init__(self, environ, request_id, writer) -> None:
         self.environ = environ
+        # Read now: Django rewrites PATH_INFO in the environ it is handed.
+        self.path = environ.get("PATH_INFO", "")
         self.request_id = request_id
         self.writer = writer
         self.started_wall = time.time()
@@ -63,7 +65,7 @@ class _Answer:
                 duration_us=int((time.perf_counter() - self.started) * 1_000_000),
                 request_id=self.request_id,
                 method=environ.get("REQUEST_METHOD", ""),
-                path=environ.get("PATH_INFO", ""),
+                path=self.path,
                 status=self.status,
                 response_bytes=response_bytes,
                 remote_addr=environ.get("REMOTE_ADDR", ""),
@@ -139,7 +141,7 @@ class AccessLog:
             answer.status = 500
             answer.finish(0)
             raise
-        keep = environ.get("PATH_INFO", "").startswith(BEACON_PREFIX)
+        keep = answer.path.startswith(BEACON_PREFIX)
         if isinstance(body, list):
             # Already complete (the shared cache's answers): the app server's fastest path
             # takes a list, so it stays one.
