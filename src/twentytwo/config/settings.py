@@ -249,6 +249,15 @@ ACCESS_LOG_FLUSH_SECONDS = env_float("TWENTYTWO_ACCESS_LOG_FLUSH_SECONDS", 1.0)
 ACCESS_LOG_BATCH = env_int("TWENTYTWO_ACCESS_LOG_BATCH", 500)
 # Records held in memory at most; past this (the writer cannot keep up) they are counted lost.
 ACCESS_LOG_BUFFER = env_int("TWENTYTWO_ACCESS_LOG_BUFFER", 100_000)
+# Days after which client IP addresses are cut to their network (IPv4 /24, IPv6 /48), and
+# after which records and day files are deleted.
+TRAFFIC_IP_TRUNCATE_DAYS = env_int("TWENTYTWO_TRAFFIC_IP_TRUNCATE_DAYS", 7)
+TRAFFIC_RETENTION_DAYS = env_int("TWENTYTWO_TRAFFIC_RETENTION_DAYS", 90)
+if not 0 < TRAFFIC_IP_TRUNCATE_DAYS <= TRAFFIC_RETENTION_DAYS:
+    raise ImproperlyConfigured(
+        "TWENTYTWO_TRAFFIC_IP_TRUNCATE_DAYS must be at least 1 and at most "
+        "TWENTYTWO_TRAFFIC_RETENTION_DAYS."
+    )
 # Proxies (addresses or CIDR networks) whose X-Forwarded-For is believed; from any other
 # peer the header is ignored. nginx on the same machine: 127.0.0.1,::1.
 TRUSTED_PROXIES = env_networks("TWENTYTWO_TRUSTED_PROXIES", [])
