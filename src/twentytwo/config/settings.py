@@ -261,6 +261,13 @@ if not 0 < TRAFFIC_IP_TRUNCATE_DAYS <= TRAFFIC_RETENTION_DAYS:
 # Proxies (addresses or CIDR networks) whose X-Forwarded-For is believed; from any other
 # peer the header is ignored. nginx on the same machine: 127.0.0.1,::1.
 TRUSTED_PROXIES = env_networks("TWENTYTWO_TRUSTED_PROXIES", [])
+# Clients (addresses or CIDR networks) that may read /metrics without signing in, e.g. the
+# Prometheus server. Staff may always read it.
+INTERNAL_ADDRESSES = env_networks("TWENTYTWO_INTERNAL_ADDRESSES", [])
+# /readyz answers 503 when the task worker has not been seen for this many seconds.
+WORKER_STALE_SECONDS = env_int("TWENTYTWO_WORKER_STALE_SECONDS", 300)
+# Each app process leaves its /metrics figures here for the others to add up.
+METRICS_DIR = Path(env_str("TWENTYTWO_METRICS_DIR", str(VAR_DIR / "metrics")))
 
 # Application logs: JSON lines with the request id (`text` for a human at a terminal).
 LOG_FORMAT = env_str("TWENTYTWO_LOG_FORMAT", "json")

@@ -13,6 +13,8 @@ urlpatterns = [
     path("me/", include("twentytwo.favorites.urls")),
     # The ratings dashboard for staff; before the catch-alls, which would take it for a city.
     path("ratings/", include("twentytwo.audience.urls")),
+    # Health, metrics and the operations dashboard; before the catch-alls too.
+    path("", include("twentytwo.traffic.urls")),
     path("", include("twentytwo.streaming.urls")),
     path("", include("twentytwo.web.urls")),
 ]

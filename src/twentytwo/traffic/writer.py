@@ -21,6 +21,7 @@ from django.db import connection
 
 from twentytwo.traffic import files
 from twentytwo.traffic.metrics import SINK_BUFFER, SINK_FILE, SINK_TABLE, Counters
+from twentytwo.traffic.process_figures import snapshot_write
 from twentytwo.traffic.records import CatalogIds, Hit, access_record
 
 logger = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ class AccessLogWriter:
         self,
         *,
         directory: Path,
+        metrics_directory: Path | None = None,
         flush_seconds: float = 1.0,
         batch_size: int = 500,
         buffer_limit: int = 100_000,
@@ -40,6 +42,7 @@ class AccessLogWriter:
         background: bool = True,
     ) -> None:
         self.directory = directory
+        self.metrics_directory = metrics_directory
         self.flush_seconds = flush_seconds
         self.batch_size = batch_size
         self.buffer_limit = buffer_limit
@@ -85,6 +88,8 @@ class AccessLogWriter:
             written = 0
             while self._pending:
                 written += self._flush_batch()
+            if written and self.metrics_directory is not None:
+                snapshot_write(self.metrics_directory, self.counters.snapshot(), pid=self.pid)
             return written
 
     def _flush_batch(self) -> int:
@@ -156,6 +161,7 @@ _writer_lock = threading.Lock()
 def _writer_from_settings() -> AccessLogWriter:
     writer = AccessLogWriter(
         directory=Path(settings.ACCESS_LOG_DIR),
+        metrics_directory=Path(settings.METRICS_DIR),
         flush_seconds=settings.ACCESS_LOG_FLUSH_SECONDS,
         batch_size=settings.ACCESS_LOG_BATCH,
         buffer_limit=settings.ACCESS_LOG_BUFFER,

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from twentytwo.traffic import views
+
+app_name = "traffic"
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("metrics", views.metrics, name="metrics"),
+]
