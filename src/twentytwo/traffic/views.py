@@ -6,20 +6,27 @@ saw, never a header a client wrote); the dashboard is for staff."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from django import forms
 from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from twentytwo.traffic import health
+from twentytwo.traffic import dashboard, health
 from twentytwo.traffic.addresses import address_in, client_address, networks_parse
 from twentytwo.traffic.metrics import exposition, snapshots_merge
 from twentytwo.traffic.process_figures import snapshots_of_other_processes
+from twentytwo.traffic.request_ids import request_id_acceptable
 from twentytwo.traffic.selectors import worker_last_seen
 from twentytwo.traffic.writer import access_log_writer
 
+REQUEST_ID_INVALID = "A request id is 8 to 64 letters, digits, dots, dashes or underscores."
+DAY, WEEK = timedelta(days=1), timedelta(days=7)
 METRICS_FORBIDDEN = "Metrics are for staff and for the configured internal addresses.\n"
 PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
 PLAIN_TEXT = "text/plain; charset=utf-8"
@@ -107,3 +114,60 @@ def metrics(request: HttpRequest) -> HttpResponse:
         snapshots.append(writer.counters.snapshot())
     text = exposition(snapshots_merge(snapshots), gauges=_gauges())
     return _plain(text, content_type=PROMETHEUS_TEXT)
+
+
+class OpsFilter(forms.Form):
+    window = forms.ChoiceField(
+        choices=[(w.name, w.label) for w in dashboard.WINDOWS.values()], required=False
+    )
+    request = forms.CharField(label="Request id", required=False, max_length=64)
+
+    def clean_request(self) -> str:
+        value = self.cleaned_data["request"].strip()
+        if value and not request_id_acceptable(value):
+            raise forms.ValidationError(REQUEST_ID_INVALID)
+        return value
+
+
+def _window_bounds(window: dashboard.TimeWindow) -> tuple[datetime, datetime]:
+    """Return whole buckets ending with the current one, so every bucket is complete."""
+    now = timezone.now().astimezone(UTC)
+    if window.bucket >= timedelta(hours=1):
+        current = now.replace(minute=0, second=0, microsecond=0)
+    else:
+        current = now.replace(second=0, microsecond=0)
+    end = current + window.bucket
+    return end - window.length, end
+
+
+@require_safe
+@staff_member_required
+def ops_dashboard(request: HttpRequest) -> HttpResponse:
+    """Requests, errors, latencies, streams and what is requested, over a chosen window."""
+    form = OpsFilter(request.GET)
+    if not form.is_valid():
+        return render(request, "traffic/ops.html", {"form": form}, status=400)
+    window = dashboard.WINDOWS[form.cleaned_data["window"] or dashboard.DEFAULT_WINDOW]
+    start, end = _window_bounds(window)
+    latencies = dashboard.route_latencies(start=start, end=end)
+    request_id = form.cleaned_data["request"]
+    context = {
+        "form": form,
+        "window": window,
+        "windows": dashboard.WINDOWS.values(),
+        "start": start,
+        "end": end,
+        "label_format": "H:i" if window.name != "week" else "D H:i",
+        "totals": dashboard.totals(start=start, end=end),
+        "points": dashboard.request_series(start=start, end=end, bucket=window.bucket),
+        "latencies": latencies,
+        "slowest": dashboard.slowest_routes(latencies),
+        "server_errors": dashboard.recent_server_errors(start=start, end=end),
+        "trends": [
+            ("day", "Last 24 hours", dashboard.most_requested(start=end - DAY, end=end)),
+            ("week", "Last 7 days", dashboard.most_requested(start=end - WEEK, end=end)),
+        ],
+        "request_id": request_id,
+        "found": dashboard.records_by_request_id(request_id) if request_id else None,
+    }
+    return render(request, "traffic/ops.html", context)
