@@ -118,7 +118,9 @@ def metrics(request: HttpRequest) -> HttpResponse:
 
 class OpsFilter(forms.Form):
     window = forms.ChoiceField(
-        choices=[(w.name, w.label) for w in dashboard.WINDOWS.values()], required=False
+        choices=[(w.name, w.label) for w in dashboard.WINDOWS.values()],
+        required=False,
+        widget=forms.RadioSelect,
     )
     request = forms.CharField(label="Request id", required=False, max_length=64)
 
@@ -144,7 +146,9 @@ def _window_bounds(window: dashboard.TimeWindow) -> tuple[datetime, datetime]:
 @staff_member_required
 def ops_dashboard(request: HttpRequest) -> HttpResponse:
     """Requests, errors, latencies, streams and what is requested, over a chosen window."""
-    form = OpsFilter(request.GET)
+    data = request.GET.copy()
+    data.setdefault("window", dashboard.DEFAULT_WINDOW)
+    form = OpsFilter(data)
     if not form.is_valid():
         return render(request, "traffic/ops.html", {"form": form}, status=400)
     window = dashboard.WINDOWS[form.cleaned_data["window"] or dashboard.DEFAULT_WINDOW]
