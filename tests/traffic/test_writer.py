@@ -114,3 +114,56 @@ def test_closing_writes_what_is_still_waiting(tmp_path):
     (day_file,) = (tmp_path / "log").iterdir()
     assert len(day_file.read_text().splitlines()) == 3
     assert not writer._thread.is_alive()
+
+
+def test_a_large_batch_is_stored_and_written_exactly_as_each_record_says(station, tmp_path):
+    """The writer's fast encoding (batches.py) against the plain one, field by field."""
+    import json
+    import uuid
+
+    from twentytwo.traffic.files import record_line
+    from twentytwo.traffic.records import CatalogIds, access_record
+
+    _city, genre, track = station
+    paths = [
+        f"/api/genres/{genre.pk}/tracks",
+        "/amsterdam/deep-house/",
+        f"/tracks/{track.pk}/",
+        '/odd/"quoted"\\path/caf\xc3\xa9/',
+    ]
+    start = datetime(2025, 6, 30, 23, 59, 59, tzinfo=UTC).timestamp()
+    hits = [
+        hit(
+            path=paths[i % 4],
+            started=start + i * 0.0137,  # crosses midnight: two day files
+            duration_us=37 * i,
+            request_id=f"{i:032x}",
+            status=(200, 404, 500)[i % 3],
+            response_bytes=i * 11,
+            remote_addr=("198.51.100.7", "2001:db8:1:2::3")[i % 2],
+            cookie=f"tt_listener={uuid.UUID(int=i % 5).hex}" if i % 3 else None,
+            user_agent=("curl/8.1", "Mozilla/5.0 Firefox/128.0", None)[i % 3],
+            referer="https://blog.example.org/x" if i % 7 == 0 else None,
+        )
+        for i in range(250)
+    ]
+    writer = AccessLogWriter(directory=tmp_path / "log", background=False)
+    for one in hits:
+        writer.submit(one)
+    assert writer.flush() == 250
+
+    expected = [access_record(one, catalog=CatalogIds()) for one in hits]
+    stored = {record.request_id: record for record in AccessRecord.objects.all()}
+    assert len(stored) == 250
+    for want in expected:
+        got = stored[want["request_id"]]
+        assert {name: getattr(got, name) for name in want} == want
+    lines = [
+        json.loads(line)
+        for day_file in sorted((tmp_path / "log").iterdir())
+        for line in day_file.read_text().splitlines()
+    ]
+    assert len({day_file.name for day_file in (tmp_path / "log").iterdir()}) == 2
+    assert sorted(lines, key=lambda line: line["request_id"]) == [
+        json.loads(record_line(want)) for want in expected
+    ]

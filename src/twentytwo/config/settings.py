@@ -246,7 +246,7 @@ ACCESS_LOG = env_bool("TWENTYTWO_ACCESS_LOG", True)
 ACCESS_LOG_DIR = Path(env_str("TWENTYTWO_ACCESS_LOG_DIR", str(VAR_DIR / "log")))
 # Records wait in memory at most this many seconds, or until this many have gathered.
 ACCESS_LOG_FLUSH_SECONDS = env_float("TWENTYTWO_ACCESS_LOG_FLUSH_SECONDS", 1.0)
-ACCESS_LOG_BATCH = env_int("TWENTYTWO_ACCESS_LOG_BATCH", 500)
+ACCESS_LOG_BATCH = env_int("TWENTYTWO_ACCESS_LOG_BATCH", 2000)
 # Records held in memory at most; past this (the writer cannot keep up) they are counted lost.
 ACCESS_LOG_BUFFER = env_int("TWENTYTWO_ACCESS_LOG_BUFFER", 100_000)
 # Days after which client IP addresses are cut to their network (IPv4 /24, IPv6 /48), and

@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from uuid import UUID
 
@@ -38,7 +38,8 @@ def day_file_path(directory: Path, day: date, *, truncated: bool = False) -> Pat
 
 def _json_value(value):
     if isinstance(value, datetime):
-        return value.isoformat().replace("+00:00", "Z")
+        # Always with microseconds, so every line's time has the same width.
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     if isinstance(value, UUID):
         return value.hex
     raise TypeError(f"{type(value).__name__} is not JSON")
@@ -55,22 +56,26 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def records_append(directory: Path, records: Iterable[dict]) -> dict[date, int]:
-    """Append the records to their days' files; return how many went to each day.
+def lines_append(directory: Path, lines_by_day: dict[date, list[str]]) -> None:
+    """Append each day's lines (each ending in a newline) to its file, one write per day.
 
     Raises OSError (a full disk, a missing or read-only folder) for the caller to count."""
-    by_day: dict[date, list[bytes]] = defaultdict(list)
-    for record in records:
-        by_day[record["time"].date()].append(record_line(record))
     directory.mkdir(parents=True, exist_ok=True)
-    for day, lines in by_day.items():
+    for day, lines in lines_by_day.items():
         flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
         fd = os.open(day_file_path(directory, day), flags, FILE_MODE)
         try:
-            _write_all(fd, b"".join(lines))
+            _write_all(fd, "".join(lines).encode())
         finally:
             os.close(fd)
-    return {day: len(lines) for day, lines in by_day.items()}
+
+
+def records_append(directory: Path, records: Iterable[dict]) -> None:
+    """Append records given as dicts of AccessRecord's fields to their days' files."""
+    by_day: dict[date, list[str]] = defaultdict(list)
+    for record in records:
+        by_day[record["time"].date()].append(record_line(record).decode())
+    lines_append(directory, by_day)
 
 
 def day_files(directory: Path) -> list[DayFile]:

@@ -7,7 +7,6 @@ and a beacon's content is not read here (DESIGN.md, walls 1 and 3)."""
 
 from __future__ import annotations
 
-import bisect
 import json
 import threading
 from collections import Counter
@@ -36,19 +35,21 @@ class Counters:
         self.records_lost: Counter = Counter()  # sink
         self.records_written: Counter = Counter()  # sink
 
-    def observe(self, record: dict, *, body: bytes | None = None) -> None:
-        route, status = record["route"], str(record["status"])
-        method = record["method"] if record["method"] in METHODS else OTHER_METHOD
-        seconds = record["duration_us"] / 1_000_000
+    def count_batch(self, batch) -> None:
+        """Add a written batch's tallies (batches.Batch) to the counts."""
         with self._lock:
-            self.requests[(route, method, status)] += 1
-            counts = self.buckets.get((route, status))
-            if counts is None:
-                counts = self.buckets[(route, status)] = [0] * (len(DURATION_BUCKETS) + 1)
-            counts[bisect.bisect_left(DURATION_BUCKETS, seconds)] += 1
-            self.duration_sum[(route, status)] += seconds
-            self.response_bytes[route] += record["response_bytes"]
-            if body is not None and route == EVENTS_ROUTE and record["status"] == 200:
+            for shape, tally in batch.tallies.items():
+                code = str(shape.status)
+                requests, microseconds, size = tally[0], tally[1], tally[2]
+                self.requests[(shape.route, shape.method, code)] += requests
+                counts = self.buckets.get((shape.route, code))
+                if counts is None:
+                    counts = self.buckets[(shape.route, code)] = [0] * (len(DURATION_BUCKETS) + 1)
+                for i, n in enumerate(tally[3:]):
+                    counts[i] += n
+                self.duration_sum[(shape.route, code)] += microseconds / 1_000_000
+                self.response_bytes[shape.route] += size
+            for body in batch.beacon_answers:
                 self._observe_beacon_answer(body)
 
     def _observe_beacon_answer(self, body: bytes) -> None:

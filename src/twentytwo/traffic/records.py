@@ -97,11 +97,6 @@ def agent_family(user_agent: str) -> str:
     return OTHER_AGENT
 
 
-@lru_cache(maxsize=4096)
-def _agent_family_cached(user_agent: str) -> str:
-    return agent_family(user_agent)
-
-
 def referrer_host(referer: str) -> str:
     try:
         parts = urlsplit(referer)
@@ -177,6 +172,8 @@ class CatalogIds:
     def __init__(self, *, clock=time.monotonic) -> None:
         self.clock = clock
         self.loaded_at: float | None = None
+        # Changes at every load: what was worked out from the old ids is out of date.
+        self.generation = 0
         self.city_by_slug: dict[str, int] = {}
         self.genre_by_slugs: dict[tuple[str, str], int] = {}
         self.city_of_genre: dict[int, int] = {}
@@ -198,6 +195,7 @@ class CatalogIds:
         }
         self.city_of_genre = {genre_id: city_id for genre_id, _slug, city_id in genres}
         self.loaded_at = self.clock()
+        self.generation += 1
 
     def _fresh(self, *, missing: bool) -> None:
         age = None if self.loaded_at is None else self.clock() - self.loaded_at
@@ -221,8 +219,11 @@ class CatalogIds:
         return None, None, route.track_id
 
 
-def access_record(hit: Hit, *, catalog: CatalogIds) -> dict:
-    """Return the record of a hit: the fields of AccessRecord, ready for the file and table."""
+def record_shape(hit: Hit, *, catalog: CatalogIds) -> dict:
+    """Return the fields of a hit's record that follow from its request's strings and status.
+
+    Everything but the time, the request id, the duration and the size: two hits with the
+    same path, method, status, addresses, cookie, user agent and referrer share them."""
     path = wsgi_text(hit.path, MAX_PATH_CHARS) or "/"
     route = route_of(path)
     city = genre = track = None
@@ -235,22 +236,47 @@ def access_record(hit: Hit, *, catalog: CatalogIds) -> dict:
     )
     listener = listener_of(wsgi_text(hit.cookie, MAX_COOKIE_CHARS), gpc=hit.gpc)
     return {
-        "time": datetime.fromtimestamp(hit.started, UTC),
-        "request_id": hit.request_id,
         "method": wsgi_text(hit.method, MAX_METHOD_CHARS),
         "route": route.name,
         "path": path,
         "status": hit.status,
-        "duration_us": hit.duration_us,
-        "response_bytes": hit.response_bytes,
         "client_ip": None if address is None else str(address),
         "client_network": "" if address is None else address_network(address),
         "listener": listener,
         "city_id": city,
         "genre_id": genre,
         "track_id": track,
-        "user_agent_family": _agent_family_cached(wsgi_text(hit.user_agent, MAX_HEADER_CHARS))[
+        "user_agent_family": agent_family(wsgi_text(hit.user_agent, MAX_HEADER_CHARS))[
             :MAX_AGENT_FAMILY_CHARS
         ],
         "referrer_host": referrer_host(wsgi_text(hit.referer, MAX_HEADER_CHARS)),
     }
+
+
+def access_record(hit: Hit, *, catalog: CatalogIds) -> dict:
+    """Return the record of a hit: the fields of AccessRecord, ready for the file and table."""
+    shape = record_shape(hit, catalog=catalog)
+    return {
+        "time": datetime.fromtimestamp(hit.started, UTC),
+        "request_id": hit.request_id,
+        "method": shape["method"],
+        "route": shape["route"],
+        "path": shape["path"],
+        "status": shape["status"],
+        "duration_us": hit.duration_us,
+        "response_bytes": hit.response_bytes,
+        **{key: shape[key] for key in SHAPE_TAIL},
+    }
+
+
+# The record's fields after the time, id, method, route, path, status, duration and size.
+SHAPE_TAIL = (
+    "client_ip",
+    "client_network",
+    "listener",
+    "city_id",
+    "genre_id",
+    "track_id",
+    "user_agent_family",
+    "referrer_host",
+)

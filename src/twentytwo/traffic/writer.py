@@ -20,13 +20,16 @@ from django.conf import settings
 from django.db import connection
 
 from twentytwo.traffic import files
+from twentytwo.traffic.batches import TABLE_COLUMNS, Batch, BatchEncoder
 from twentytwo.traffic.metrics import SINK_BUFFER, SINK_FILE, SINK_TABLE, Counters
 from twentytwo.traffic.process_figures import snapshot_write
-from twentytwo.traffic.records import CatalogIds, Hit, access_record
+from twentytwo.traffic.records import CatalogIds, Hit
 
 logger = logging.getLogger(__name__)
 # How long a clean exit waits for the thread's last write.
 STOP_TIMEOUT_SECONDS = 10.0
+# Records written in one transaction at most: each commit costs about a thousand inserts.
+FLUSH_CHUNK = 10_000
 
 
 class AccessLogWriter:
@@ -36,7 +39,7 @@ class AccessLogWriter:
         directory: Path,
         metrics_directory: Path | None = None,
         flush_seconds: float = 1.0,
-        batch_size: int = 500,
+        batch_size: int = 2000,
         buffer_limit: int = 100_000,
         table: bool = True,
         background: bool = True,
@@ -50,6 +53,7 @@ class AccessLogWriter:
         self.pid = os.getpid()
         self.counters = Counters()
         self.catalog = CatalogIds()
+        self._batch_encoder: BatchEncoder | None = None
         self._pending: deque[Hit] = deque()
         self._wake = threading.Event()
         self._stopping = threading.Event()
@@ -95,48 +99,50 @@ class AccessLogWriter:
     def _flush_batch(self) -> int:
         hits = []
         pending = self._pending
-        while pending and len(hits) < self.batch_size:
+        while pending and len(hits) < FLUSH_CHUNK:
             hits.append(pending.popleft())
-        records = []
-        for hit in hits:
-            try:
-                record = access_record(hit, catalog=self.catalog)
-            except Exception:
-                # The catalog's ids could not be read (the database is down): the record is
-                # written without them rather than lost.
-                logger.exception("An access record could not be completed")
-                record = access_record(hit, catalog=_NO_CATALOG)
-            records.append(record)
-            self.counters.observe(record, body=hit.body)
-        self._file_write(records)
-        if self.table:
-            self._table_write(records)
-        return len(records)
-
-    def _file_write(self, records: list[dict]) -> None:
         try:
-            files.records_append(self.directory, records)
+            batch = self._encoder().encode(hits)
+        except Exception:
+            # The catalog's ids could not be read (the database is down): the records are
+            # written without them rather than lost.
+            logger.exception("Access records could not be completed with catalog ids")
+            batch = BatchEncoder(catalog=_NO_CATALOG, connection=connection).encode(hits)
+        self.counters.count_batch(batch)
+        self._file_write(batch)
+        if self.table:
+            self._table_write(batch)
+        return len(batch)
+
+    def _encoder(self) -> BatchEncoder:
+        if self._batch_encoder is None:
+            self._batch_encoder = BatchEncoder(catalog=self.catalog, connection=connection)
+        return self._batch_encoder
+
+    def _file_write(self, batch: Batch) -> None:
+        try:
+            files.lines_append(self.directory, batch.lines)
         except OSError as error:
-            self.counters.lose(SINK_FILE, len(records))
+            self.counters.lose(SINK_FILE, len(batch))
             logger.warning(
-                "%d access records not written to %s: %s", len(records), self.directory, error
+                "%d access records not written to %s: %s", len(batch), self.directory, error
             )
         else:
-            self.counters.wrote(SINK_FILE, len(records))
+            self.counters.wrote(SINK_FILE, len(batch))
 
-    def _table_write(self, records: list[dict]) -> None:
-        from twentytwo.traffic.services import access_records_store
+    def _table_write(self, batch: Batch) -> None:
+        from twentytwo.traffic.services import access_rows_store
 
         try:
             connection.close_if_unusable_or_obsolete()
-            access_records_store(records=records)
+            access_rows_store(params=batch.params, columns=TABLE_COLUMNS)
         except Exception as error:
-            self.counters.lose(SINK_TABLE, len(records))
-            logger.warning("%d access records not stored in the table: %s", len(records), error)
+            self.counters.lose(SINK_TABLE, len(batch))
+            logger.warning("%d access records not stored in the table: %s", len(batch), error)
             if connection.in_atomic_block is False:
                 connection.close()
         else:
-            self.counters.wrote(SINK_TABLE, len(records))
+            self.counters.wrote(SINK_TABLE, len(batch))
 
     def close(self) -> None:
         """Stop the thread and write what is left; safe to call more than once."""
@@ -154,7 +160,8 @@ class _NoCatalog(CatalogIds):
 
 
 _NO_CATALOG = _NoCatalog()
-_writer: AccessLogWriter | None = None
+_OFF = object()  # the process's writer when the log is off
+_writer: AccessLogWriter | object | None = None
 _writer_lock = threading.Lock()
 
 
@@ -173,23 +180,34 @@ def _writer_from_settings() -> AccessLogWriter:
 
 
 def access_log_writer() -> AccessLogWriter | None:
-    """Return this process's writer, started on first use; None when the log is off."""
+    """Return this process's writer, started on first use; None when the log is off.
+
+    Called for every request, so it is one read of a global once decided: whether the log is
+    on is read from the settings at a process's first request."""
     global _writer
-    if not settings.ACCESS_LOG:
-        return None
     writer = _writer
-    if writer is None or writer.pid != os.getpid():
+    if writer is None:
         with _writer_lock:
             writer = _writer
-            # A writer made before a fork belongs to the parent: its thread did not come along.
-            if writer is None or writer.pid != os.getpid():
-                writer = _writer = _writer_from_settings()
-    return writer
+            if writer is None:
+                writer = _writer = _writer_from_settings() if settings.ACCESS_LOG else _OFF
+    return None if writer is _OFF else writer
+
+
+def _forget_the_parents_writer() -> None:
+    # A writer made before a fork belongs to the parent: its thread did not come along.
+    global _writer, _writer_lock
+    _writer, _writer_lock = None, threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_the_parents_writer)
 
 
 def access_log_writer_install(writer: AccessLogWriter | None) -> AccessLogWriter | None:
-    """Make `writer` this process's writer (tests); return the one it replaces."""
+    """Make `writer` this process's writer (tests); None decides from the settings again.
+
+    Return the one it replaces."""
     global _writer
     with _writer_lock:
         previous, _writer = _writer, writer
-    return previous
+    return None if previous is _OFF else previous
