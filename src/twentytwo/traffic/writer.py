@@ -134,7 +134,10 @@ class AccessLogWriter:
         from twentytwo.traffic.services import access_rows_store
 
         try:
-            connection.close_if_unusable_or_obsolete()
+            if not connection.in_atomic_block:
+                # The thread's own connection: renewed when too old or broken, as a request's
+                # would be. (Inside a transaction it is a caller's, such as a test's.)
+                connection.close_if_unusable_or_obsolete()
             access_rows_store(params=batch.params, columns=TABLE_COLUMNS)
         except Exception as error:
             self.counters.lose(SINK_TABLE, len(batch))
