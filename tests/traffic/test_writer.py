@@ -18,7 +18,7 @@ from twentytwo.traffic.writer import AccessLogWriter, access_log_writer_install
 
 def hit(path: str = "/api/cities", **fields) -> Hit:
     values = {
-        "started": time.time(),
+        "started_us": time.time_ns() // 1000,
         "duration_us": 1500,
         "request_id": "r" * 32,
         "method": "GET",
@@ -131,11 +131,11 @@ def test_a_large_batch_is_stored_and_written_exactly_as_each_record_says(station
         f"/tracks/{track.pk}/",
         '/odd/"quoted"\\path/caf\xc3\xa9/',
     ]
-    start = datetime(2025, 6, 30, 23, 59, 59, tzinfo=UTC).timestamp()
+    start = int(datetime(2025, 6, 30, 23, 59, 59, tzinfo=UTC).timestamp()) * 1_000_000
     hits = [
         hit(
             path=paths[i % 4],
-            started=start + i * 0.0137,  # crosses midnight: two day files
+            started_us=start + i * 13_700,  # crosses midnight: two day files
             duration_us=37 * i,
             request_id=f"{i:032x}",
             status=(200, 404, 500)[i % 3],

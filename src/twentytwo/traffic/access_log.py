@@ -10,7 +10,7 @@ writer's thread (writer.py)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from time import perf_counter, time
+from time import perf_counter, time_ns
 
 from django.conf import settings
 
@@ -60,7 +60,7 @@ class _Answer:
         self.start_response = start_response
         self.request_id = request_id
         self.writer = writer
-        self.started_wall = time()
+        self.started_wall = time_ns() // 1000
         self.started = perf_counter()
         # Read now: Django rewrites PATH_INFO in the environ it is handed.
         self.path = environ.get("PATH_INFO", "")

@@ -16,7 +16,6 @@ from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from math import modf
 
 from twentytwo.traffic.metrics import DURATION_BUCKETS, EVENTS_ROUTE, METHODS, OTHER_METHOD
 from twentytwo.traffic.models import AccessRecord
@@ -121,7 +120,8 @@ class BatchEncoder:
         shapes, tallies = self._shapes, batch.tallies
         lines, params = batch.lines, batch.params
         empty_tally = [0] * (3 + len(BUCKET_BOUNDS_US) + 1)
-        last_second, text, day, stored, stored_is_text = None, "", None, None, False
+        last_second, text, stored, stored_is_text = None, "", None, False
+        day_lines: list[str] = []
         for hit in hits:
             key = hit[3:6] + hit[7:13]  # method, path, status, addresses, cookie, agent, …
             shape = shapes.get(key)
@@ -133,25 +133,23 @@ class BatchEncoder:
                     self._generation = self.catalog.generation
                 shapes[key] = shape
             started, duration, request_id, size = hit[0], hit[1], hit[2], hit[6]
-            # Rounded as datetime.fromtimestamp() rounds, so both encodings agree.
-            fraction, whole = modf(started)
-            second, microsecond = int(whole), round(fraction * 1_000_000)
-            if microsecond >= 1_000_000:
-                second, microsecond = second + 1, microsecond - 1_000_000
+            second, microsecond = divmod(started, 1_000_000)
             if second != last_second:  # hits come mostly in order of time
                 text, day, stored = self._second(second)
                 stored_is_text = isinstance(stored, str)
+                day_lines = lines[day]
                 last_second = second
-            lines[day].append(
+            fraction = f"{microsecond:06d}"
+            day_lines.append(
                 # Request ids are made here or checked to be plain (request_ids.py): no
                 # character in them needs escaping.
-                f'{{"time": "{text}.{microsecond:06d}Z", "request_id": "{request_id}", '
+                f'{{"time": "{text}.{fraction}Z", "request_id": "{request_id}", '
                 f'{shape.json_head}"duration_us": {duration}, "response_bytes": {size}, '
                 f"{shape.json_tail}"
             )
             # The database's value of the whole second (text on SQLite), microseconds put in.
             params += (
-                f"{stored}.{microsecond:06d}"
+                f"{stored}.{fraction}"
                 if stored_is_text
                 else stored.replace(microsecond=microsecond),
                 request_id,

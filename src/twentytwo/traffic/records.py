@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import urlsplit
@@ -29,6 +29,7 @@ from twentytwo.traffic.models import (
     MAX_ROUTE_CHARS,
 )
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 UNMATCHED = "unmatched"
 STATIC = "static"
 # Headers are cut to these many characters before anything reads them.
@@ -61,7 +62,7 @@ OTHER_AGENT = "Other"
 class Hit(NamedTuple):
     """What the outermost layer copies from a request and its answer; nothing is parsed yet."""
 
-    started: float  # time.time() when the request arrived
+    started_us: int  # when the request arrived, in microseconds since 1970 (UTC)
     duration_us: int
     request_id: str
     method: str
@@ -257,7 +258,7 @@ def access_record(hit: Hit, *, catalog: CatalogIds) -> dict:
     """Return the record of a hit: the fields of AccessRecord, ready for the file and table."""
     shape = record_shape(hit, catalog=catalog)
     return {
-        "time": datetime.fromtimestamp(hit.started, UTC),
+        "time": EPOCH + timedelta(microseconds=hit.started_us),
         "request_id": hit.request_id,
         "method": shape["method"],
         "route": shape["route"],
