@@ -1,9 +1,9 @@
 """The access log's buffered writer: requests hand over a Hit; a thread writes them.
 
 The request path only appends to a deque (no lock, no I/O, no database). A background thread
-wakes every ACCESS_LOG_FLUSH_SECONDS, or as soon as ACCESS_LOG_BATCH hits are waiting, turns
-the hits into records (records.py), counts them (metrics.py) and writes them to the day file
-and to the table, each on its own: a full disk loses the file's copy, a failing table the
+wakes every ACCESS_LOG_FLUSH_SECONDS, or as soon as ACCESS_LOG_BATCH hits are waiting, makes
+the hits into records (batches.py, records.py), counts them for /metrics and writes them to
+the day file and to the table, each on its own: a full disk loses the file's copy, a failing table the
 table's, and neither reaches a request. What could not be written is counted and shown on
 /metrics. At a clean exit the thread is stopped and what is left is written."""
 
@@ -28,7 +28,8 @@ from twentytwo.traffic.records import CatalogIds, Hit
 logger = logging.getLogger(__name__)
 # How long a clean exit waits for the thread's last write.
 STOP_TIMEOUT_SECONDS = 10.0
-# Records written in one transaction at most: each commit costs about a thousand inserts.
+# Records written in one transaction at most: a commit costs as much as some thousands of
+# inserts, so a busy process commits a second's worth at once.
 FLUSH_CHUNK = 10_000
 
 
