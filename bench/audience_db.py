@@ -129,7 +129,7 @@ def insert(var_dir: Path, seconds: float) -> dict:
         return 1
 
     def batch() -> int:
-        # As services.listen_events_store writes a batch.
+        # Django's own bulk insert of a batch, skipping ids already stored.
         with transaction.atomic():
             ListenEvent.objects.bulk_create([row() for _ in range(BATCH)], ignore_conflicts=True)
         return BATCH

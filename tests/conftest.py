@@ -3,6 +3,8 @@ from django.core import signals
 from django.core.cache import caches
 from django.db import close_old_connections
 
+from twentytwo.audience.budget import beacon_budget
+from twentytwo.audience.selectors import placements_forget
 from twentytwo.streaming.selectors import stream_source_cache_clear
 from twentytwo.traffic.writer import AccessLogWriter, access_log_writer_install
 
@@ -18,11 +20,14 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_stream_sources():
-    """Track ids are reused between tests on SQLite; a cached source must not leak across."""
-    stream_source_cache_clear()
+def _fresh_process_state():
+    """Track ids are reused between tests on SQLite: a cached source or placement of a
+    track must not leak across, nor one test's listener budgets into the next."""
+    for forget in (stream_source_cache_clear, placements_forget, beacon_budget.forget):
+        forget()
     yield
-    stream_source_cache_clear()
+    for forget in (stream_source_cache_clear, placements_forget, beacon_budget.forget):
+        forget()
 
 
 @pytest.fixture(autouse=True)

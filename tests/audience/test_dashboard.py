@@ -1,13 +1,29 @@
 """The staff ratings dashboard: the figures of a small known data set, as HTML, SVG and CSV."""
 
 import csv
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 
-from tests.audience.listening import worked_day_city
-from twentytwo.audience.ratings import ALL_GENRES, PERSON_NOTE, ROW_KEYS
-from twentytwo.audience.views import DAY_KEYS, DAYPART_KEYS, RANGE_BACKWARDS
+from tests.audience.listening import ANN, BOB, listen, local, worked_day_city
+from tests.factories import CuratorFactory
+from tests.favorites.listeners import adult  # noqa: F401 (a fixture)
+from twentytwo.audience.ratings import (
+    ALL_CURATORS,
+    ALL_GENRES,
+    CURATOR_ROW_KEYS,
+    PERSON_NOTE,
+    ROW_KEYS,
+)
+from twentytwo.audience.rollups import rollup_run
+from twentytwo.audience.views import (
+    DAYPART_KEYS,
+    NOT_YOURS,
+    RANGE_BACKWARDS,
+    RANGE_TOO_LONG,
+    SERIES_KEYS,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +59,7 @@ def test_staff_see_the_worked_figures_with_charts_and_the_person_note(staff, cit
     assert genre_rows["jazz"]["aqh"] == 0.19 and genre_rows["jazz"]["share"] == 60.0
     assert genre_rows["jazz"]["cume"] == 2 and genre_rows["jazz"]["tsl_minutes"] == 22.5
     assert response.context["report"].total["cume"] == 2
-    (point,) = response.context["days"]
+    (point,) = response.context["series"]
     assert (point.aqh, point.cume, point.tsl_minutes) == (0.31, 2, 37.5)
     assert "<svg" in html and '<title id="chart-aqh-title">AQH persons</title>' in html
     assert '<title id="chart-share-title">' in html
@@ -61,7 +77,7 @@ def test_the_genre_by_daypart_table_has_a_row_per_genre_and_every_daypart(staff,
 def test_a_genre_filter_narrows_the_tables_and_the_series(staff, city):
     response = staff.get(URL, {**MORNING, "genre": "soul"})
     assert [row["genre"] for row in response.context["genre_rows"]] == ["soul"]
-    (point,) = response.context["days"]
+    (point,) = response.context["series"]
     assert (point.cume, point.tsl_minutes) == (1, 30.0)
 
 
@@ -69,7 +85,8 @@ def test_a_genre_filter_narrows_the_tables_and_the_series(staff, city):
     ("table", "keys", "first_column"),
     [
         ("genres", ROW_KEYS, ["jazz", "soul", "polka", ALL_GENRES]),
-        ("days", DAY_KEYS, ["2026-03-02"]),
+        ("series", SERIES_KEYS, ["2026-03-02"]),
+        ("curators", CURATOR_ROW_KEYS, None),
     ],
 )
 def test_csv_exports_carry_the_note_the_header_and_the_rows(staff, city, table, keys, first_column):
@@ -77,7 +94,8 @@ def test_csv_exports_carry_the_note_the_header_and_the_rows(staff, city, table, 
     assert response["Content-Type"].startswith("text/csv")
     rows = csv_rows(response)
     assert tuple(rows[0]) == keys
-    assert [row[keys[0]] for row in rows] == first_column
+    if first_column is not None:
+        assert [row[keys[0]] for row in rows] == first_column
 
 
 def test_the_daypart_csv_has_one_row_per_genre_and_daypart(staff, city):
@@ -106,8 +124,109 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, city):
     assert "login" in response["Location"]
 
 
-def test_signed_in_listeners_who_are_not_staff_get_no_figures(client, city):
-    client.force_login(get_user_model().objects.create_user(username="listener"))
+def test_signed_in_listeners_who_are_not_staff_or_curators_get_no_figures(
+    client,
+    city,
+    adult,  # noqa: F811
+):
+    client.force_login(adult)
     response = client.get(URL, {**MORNING, "format": "csv", "table": "genres"})
-    assert response.status_code in (302, 403)
-    assert PERSON_NOTE not in response.content.decode()
+    assert response.status_code == 403
+    assert "jazz" not in response.content.decode()
+    assert NOT_YOURS in response.content.decode()
+
+
+@pytest.fixture
+def mira(client, city, adult):  # noqa: F811
+    """A curator of jazz and soul, signed in; polka belongs to someone else."""
+    curator = CuratorFactory(name="Mira")
+    city.genres.filter(slug__in=["jazz", "soul"]).update(curator=curator)
+    curator.accounts.add(adult)
+    client.force_login(adult)
+    return client
+
+
+def test_a_curator_sees_their_own_genres_and_nothing_else(mira, city):
+    response = mira.get(URL, MORNING)
+
+    assert response.status_code == 200
+    context = response.context
+    assert [row["genre"] for row in context["genre_rows"]] == ["jazz", "soul"]
+    assert context["total"] is None and context["curator_total"] is None
+    assert {row["genre"] for row in context["daypart_table"]} == {"jazz", "soul"}
+    assert {row["genre"] for row in context["tracks"]} <= {"jazz", "soul"}
+    ((row),) = context["curator_rows"]
+    assert (row["curator"], row["genres"], row["cume"], row["aqh"]) == (
+        "Mira",
+        "jazz soul",
+        2,
+        0.31,
+    )
+    # The series is of the curator's genres together.
+    (point,) = context["series"]
+    assert (point.aqh, point.cume) == (0.31, 2)
+    html = response.content.decode()
+    assert "polka" not in html and ALL_GENRES not in html and ALL_CURATORS not in html
+
+
+def test_a_curators_csv_exports_hold_only_their_genres(mira, city):
+    for table in ("genres", "dayparts", "curators", "tracks"):
+        rows = csv_rows(mira.get(URL, {**DAY, "format": "csv", "table": table}))
+        cells = {value for row in rows for value in row.values()}
+        assert "polka" not in cells and ALL_GENRES not in cells and ALL_CURATORS not in cells
+        assert rows, table
+
+
+def test_a_curator_cannot_ask_for_another_curators_genre(mira, city):
+    response = mira.get(URL, {**MORNING, "genre": "polka"})
+    assert response.status_code == 400
+    assert "polka" not in {row["genre"] for row in response.context.get("genre_rows", [])}
+
+
+def test_staff_see_every_curator_with_the_total(staff, city):
+    response = staff.get(URL, MORNING)
+    rows = response.context["curator_rows"]
+    assert len(rows) == 3  # the worked day's three genres each have their own curator
+    assert response.context["curator_total"]["curator"] == ALL_CURATORS
+
+
+def test_a_week_series_counts_a_listener_of_two_days_once(staff, city):
+    # Ann and Bob listen again on Tuesday; the week's cume is still two.
+    jazz = city.genres.get(slug="jazz")
+    tuesday = timedelta(days=1)
+    listen(ANN, local(8, 0) + tuesday, local(8, 20) + tuesday, city=city, genre=jazz)
+    listen(BOB, local(8, 0) + tuesday, local(8, 20) + tuesday, city=city, genre=jazz)
+    rollup_run(now=local(12, 0) + tuesday)
+    week = {**MORNING, "last": "2026-03-03"}
+
+    by_day = staff.get(URL, week).context["series"]
+    by_week = staff.get(URL, {**week, "step": "week"}).context["series"]
+
+    assert [p.cume for p in by_day] == [2, 2]
+    ((point),) = by_week
+    assert (point.period.name, point.cume) == ("2026-W10", 2)
+    rows = csv_rows(staff.get(URL, {**week, "step": "week", "format": "csv", "table": "series"}))
+    assert [(r["period"], r["from"], r["to"], r["cume"]) for r in rows] == [
+        ("2026-W10", "2026-03-02", "2026-03-03", "2")
+    ]
+
+
+def test_a_range_too_long_for_its_step_is_refused_with_its_reason(staff, city):
+    response = staff.get(URL, {**DAY, "first": "2025-01-01", "step": "day"})
+    assert response.status_code == 400
+    assert RANGE_TOO_LONG.format(days=92, step="day") in response.content.decode()
+    assert staff.get(URL, {**DAY, "first": "2025-12-01", "step": "month"}).status_code == 200
+
+
+def test_a_curators_own_dashboard_links_to_the_ratings_and_a_listeners_does_not(
+    client,
+    city,
+    adult,  # noqa: F811
+):
+    client.force_login(adult)
+    assert URL not in client.get("/me/").content.decode()
+    CuratorFactory(name="Mira").accounts.add(adult)
+    assert URL not in client.get("/me/").content.decode()  # a curator of no genre yet
+    city.genres.filter(slug="jazz").update(curator=adult.curators.get())
+
+    assert f'href="{URL}"' in client.get("/me/").content.decode()

@@ -81,3 +81,33 @@ def test_client_time_is_judged_against_the_lines_server_time(tmp_path):
 def test_a_missing_file_is_an_error(tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("audience_import", str(tmp_path / "none.jsonl"))
+
+
+def test_a_long_import_replayed_over_part_of_itself_stores_each_event_once(tmp_path):
+    # More lines than one chunk and more rows than one insert statement, with the first
+    # import's lines coming again in the middle of the second.
+    genre, track = station()
+    lines = [
+        json.dumps(
+            {
+                **event(genre, track, type="ping", position=float(n % 30), client_time=None),
+                "listener": str(ONE),
+                "time": (NOW + timedelta(seconds=n)).isoformat(),
+            }
+        )
+        for n in range(audience_import.CHUNK_LINES + 700)
+    ]
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text("\n".join(lines[400:1300]) + "\n")
+    second.write_text("\n".join(lines) + "\n")
+    call_command("audience_import", str(first), stdout=StringIO())
+    out = StringIO()
+
+    call_command("audience_import", str(second), stdout=out)
+
+    assert out.getvalue().splitlines() == [
+        f"accepted: {len(lines) - 900}",
+        "dropped duplicate: 900",
+    ]
+    assert ListenEvent.objects.count() == len(lines)
+    assert ListenEvent.objects.values("event_id").distinct().count() == len(lines)

@@ -5,9 +5,17 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.audience.listening import worked_day_city
+from tests.audience.listening import ANN, listen, local, worked_day_city
+from tests.factories import CityFactory, CuratorFactory, GenreFactory
 from twentytwo.audience.management.commands.ratings import UNKNOWN_CITY
-from twentytwo.audience.ratings import ALL_GENRES, PERSON_NOTE, ROW_KEYS
+from twentytwo.audience.ratings import (
+    ALL_CURATORS,
+    ALL_GENRES,
+    CURATOR_ROW_KEYS,
+    PERSON_NOTE,
+    ROW_KEYS,
+)
+from twentytwo.audience.rollups import rollup_run
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +102,48 @@ def test_an_unknown_city_is_refused(city):
     with pytest.raises(CommandError) as error:
         call_command("ratings", "--city", "nowhere", "--from", "2026-03-02", "--to", "2026-03-02")
     assert str(error.value) == UNKNOWN_CITY % {"slug": "nowhere"}
+
+
+def test_ratings_by_curator_gather_the_curators_genres(city):
+    jazz, soul = (city.genres.get(slug=slug) for slug in ("jazz", "soul"))
+    soul.curator = jazz.curator
+    soul.save()
+
+    report = json.loads(ratings("--daypart", "morning-drive", "--by", "curator"))
+
+    assert report["by"] == "curator"
+    first, second = report["rows"]
+    assert tuple(first) == CURATOR_ROW_KEYS
+    assert (first["curator"], first["genres"]) == (jazz.curator.name, "jazz soul")
+    # Jazz's 3 credited quarter hours and soul's 2, by Ann and Bob.
+    assert (first["aqh"], first["share"], first["cume"], first["exclusive_cume"]) == (
+        0.31,
+        100.0,
+        2,
+        2,
+    )
+    assert (first["session_starts"], first["plays"]) == (3, 4)
+    assert (second["genres"], second["aqh"], second["cume"]) == ("polka", 0, 0)
+    assert report["total"]["curator"] == ALL_CURATORS
+    assert report["total"]["cume"] == 2
+
+
+def test_two_genres_of_one_curator_in_one_quarter_hour_credit_the_curator_once():
+    amsterdam = CityFactory(slug="amsterdam", time_zone="Europe/Amsterdam")
+    curator = CuratorFactory(name="Mira")
+    jazz = GenreFactory(city=amsterdam, slug="jazz", curator=curator)
+    soul = GenreFactory(city=amsterdam, slug="soul", curator=curator)
+    # Six minutes of each in the 10:00 quarter hour: both genres are credited with it.
+    listen(ANN, local(10, 0), local(10, 6), city=amsterdam, genre=jazz)
+    listen(ANN, local(10, 6), local(10, 12), city=amsterdam, genre=soul)
+    rollup_run(now=local(12, 0))
+
+    by_genre = json.loads(ratings("--daypart", "midday"))
+    by_curator = json.loads(ratings("--daypart", "midday", "--by", "curator"))
+
+    one_quarter_hour = round(1 / by_genre["quarter_hours"], 2)
+    assert [row["aqh"] for row in by_genre["rows"]] == [one_quarter_hour] * 2
+    (mira,) = by_curator["rows"]
+    assert mira["curator"] == "Mira" and mira["aqh"] == one_quarter_hour
+    assert mira["tsl_minutes"] == 15.0  # one quarter hour, one listener
+    assert by_curator["total"]["aqh"] == mira["aqh"]

@@ -112,3 +112,19 @@ def test_admin_lists_render(staff):
         "/admin/catalog/track/add/",
     ]:
         assert staff.get(path).status_code == 200, path
+
+
+def test_staff_link_an_account_to_a_curator_and_unlink_it(staff, django_user_model):
+    genre = GenreFactory()
+    curator = genre.curator
+    account = django_user_model.objects.create_user("mira")
+    form = {"name": curator.name, "slug": curator.slug, "bio": curator.bio, "links": "[]"}
+    url = f"/admin/catalog/curator/{curator.pk}/change/"
+    assert staff.get(url).status_code == 200
+
+    response = staff.post(url, {**form, "accounts": [account.pk]})
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert list(selectors.genres_curated_by(user=account)) == [genre]
+    staff.post(url, form)
+    assert list(selectors.genres_curated_by(user=account)) == []

@@ -111,3 +111,31 @@ def test_the_about_page_switch_turns_counting_off(browser_visit):
     assert cookies[COUNTING_COOKIE] == "off"
     page.get_by_role("button", name="Count my listening again").click()
     page.get_by_text("Your listening is counted, unless").wait_for()
+
+
+def test_a_batch_told_to_slow_down_is_kept_and_sent_with_the_next(browser_visit, house, playlist):
+    # The edge (deploy/nginx.conf) answers 429 past its per-address limit.
+    listener = "0123456789abcdef0123456789abcdef"
+    browser_visit.context.add_cookies(
+        [{"name": LISTENER_COOKIE, "value": listener, "url": browser_visit.base_url}]
+    )
+    refused = []
+
+    def slow_down(route):
+        refused.append(route.request.post_data_json)
+        route.fulfill(status=429, body="")
+        browser_visit.page.unroute("**/api/events", slow_down)
+
+    browser_visit.page.route("**/api/events", slow_down)
+    page = play_first_track(browser_visit, house)
+    deadline = time.monotonic() + 10
+    while not refused and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+
+    page.goto(browser_visit.base_url + reverse("web:contact"))
+
+    start, stop = wait_for_kinds(["start", "stop"])
+    assert [e["type"] for e in refused[0]["events"]] == ["start"]
+    assert start.event_id.hex == refused[0]["events"][0]["id"].replace("-", "")
+    assert start.listener == stop.listener and start.listener.hex == listener
+    browser_visit.problems[:] = [p for p in browser_visit.problems if "429" not in p]

@@ -14,7 +14,9 @@ from django.utils import timezone
 from ninja import Form, Router, Schema
 
 from twentytwo.audience import listener as cookies
+from twentytwo.audience.budget import BURST_EVENTS, EVENTS_PER_SECOND
 from twentytwo.audience.ingestion import (
+    BEACON_PIPELINE,
     DROP_NO_LISTENER,
     DROP_OPTED_OUT,
     KINDS,
@@ -42,7 +44,9 @@ each event; that is the time every figure uses.
 
 Each event is judged on its own: the valid events of a batch are stored even when others
 are dropped, and the answer counts the accepted events and the dropped ones by reason.
-An event is acknowledged only once it is stored. Sending an event again with the same id
+An event is acknowledged only once it is stored. A listener may send {BURST_EVENTS} events
+at once and {EVENTS_PER_SECOND:g} a second after that, far more than a player sends; past
+that budget events are dropped as `over_budget`. Sending an event again with the same id
 is safe: the copy is dropped as `duplicate`.
 
 Without a listener cookie the events are dropped as `no_listener` and the answer sets a new
@@ -165,7 +169,8 @@ def events(request: HttpRequest):
         drafts=[
             Draft(payload=event, listener=listener, server_time=server_time, refusal=refusal)
             for event in batch
-        ]
+        ],
+        pipeline=BEACON_PIPELINE,
     )
     response = JsonResponse(result.as_dict())
     response["Cache-Control"] = "no-store"

@@ -1,7 +1,7 @@
 """Ingestion of listening events: a pipeline of named steps.
 
 Each step looks at the events still in the batch and may drop some, each with one of the
-stated reasons below; what passes every step is stored in one transaction. The beacon
+stated reasons below; the last step stores what is left. The beacon
 endpoint (audience/api.py) and the import command (audience_import) both come here, so an
 event is judged the same way whichever door it came in by."""
 
@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from twentytwo.audience import selectors, services
+from twentytwo.audience.budget import beacon_budget
 from twentytwo.audience.models import ListenEvent
 
 # Why an event was dropped: the keys of the "dropped" counts in every answer.
@@ -24,6 +25,7 @@ DROP_UNKNOWN_TRACK = "unknown_track"
 DROP_NOT_IN_GENRE = "not_in_genre"  # the track never was in that genre's playlist
 DROP_BAD_POSITION = "bad_position"  # before the start or past the end of the track
 DROP_BAD_TIME = "bad_time"  # the client's clock is far off the server's
+DROP_OVER_BUDGET = "over_budget"  # the listener sent far more events than a player does
 DROP_DUPLICATE = "duplicate"  # this event id is already stored or earlier in the batch
 
 # A player reports its position a little past the stated duration when decoders disagree.
@@ -75,6 +77,23 @@ def step_listener(drafts: list[Draft]) -> Verdicts:
             yield draft, draft.refusal or DROP_NO_LISTENER
         else:
             yield draft, None
+
+
+def step_budget(drafts: list[Draft]) -> Verdicts:
+    """Keep what each listener's budget allows (audience/budget.py); drop the rest."""
+    wanted: dict[UUID, int] = {}
+    for draft in drafts:
+        wanted[draft.listener] = wanted.get(draft.listener, 0) + 1
+    granted = {
+        listener: beacon_budget.take(listener, count, drafts[0].server_time)
+        for listener, count in wanted.items()
+    }
+    for draft in drafts:
+        if granted[draft.listener] > 0:
+            granted[draft.listener] -= 1
+            yield draft, None
+        else:
+            yield draft, DROP_OVER_BUDGET
 
 
 def _whole_number(value: object) -> int | None:
@@ -162,9 +181,9 @@ def step_client_time(drafts: list[Draft]) -> Verdicts:
         yield draft, DROP_BAD_TIME if off else None
 
 
-def step_unique(drafts: list[Draft]) -> Verdicts:
-    """Drop a retried event: its id is already stored or came earlier in this batch."""
-    seen = selectors.event_ids_stored(ids=(d.event_id for d in drafts))
+def step_once(drafts: list[Draft]) -> Verdicts:
+    """Drop an event whose id came earlier in this batch."""
+    seen = set()
     for draft in drafts:
         if draft.event_id in seen:
             yield draft, DROP_DUPLICATE
@@ -173,13 +192,33 @@ def step_unique(drafts: list[Draft]) -> Verdicts:
             yield draft, None
 
 
+def step_store(drafts: list[Draft]) -> Verdicts:
+    """Store the events; drop a retried one whose id is already stored.
+
+    The last step: what passes it is stored. Asking the database first and then writing
+    would take two round trips and leave a gap between them, so the insert itself skips
+    the ids it already holds and says which rows it wrote."""
+    stored = services.listen_events_store(events=[_event(d) for d in drafts])
+    for draft in drafts:
+        yield draft, None if draft.event_id in stored else DROP_DUPLICATE
+
+
 PIPELINE: tuple[tuple[str, Step], ...] = (
     ("listener", step_listener),
     ("shape", step_shape),
     ("catalog", step_catalog),
     ("position", step_position),
     ("client_time", step_client_time),
-    ("unique", step_unique),
+    ("once", step_once),
+    ("store", step_store),
+)
+# Beacons from the player also spend their listener's budget, first, before they cost a
+# lookup or a write; an import (backfill, demo data) is one operator's deliberate act and
+# does not.
+BEACON_PIPELINE: tuple[tuple[str, Step], ...] = (
+    PIPELINE[0],
+    ("budget", step_budget),
+    *PIPELINE[1:],
 )
 
 
@@ -197,14 +236,16 @@ def _event(draft: Draft) -> ListenEvent:
     )
 
 
-def events_ingest(*, drafts: Iterable[Draft]) -> IngestionResult:
-    """Run the drafts through every step and store the survivors; return the counts.
+def events_ingest(
+    *, drafts: Iterable[Draft], pipeline: tuple[tuple[str, Step], ...] = PIPELINE
+) -> IngestionResult:
+    """Run the drafts through every step; the last one stores the survivors.
 
     The events that pass are kept even when others of the same batch are dropped. They are
     committed before this returns."""
     result = IngestionResult()
     remaining = list(drafts)
-    for _name, step in PIPELINE:
+    for _name, step in pipeline:
         kept = []
         for draft, reason in step(remaining):
             if reason is None:
@@ -214,5 +255,5 @@ def events_ingest(*, drafts: Iterable[Draft]) -> IngestionResult:
         remaining = kept
         if not remaining:
             break
-    result.accepted = services.listen_events_store(events=[_event(d) for d in remaining])
+    result.accepted = len(remaining)
     return result

@@ -32,7 +32,11 @@ ROW_KEYS = (
     "skip_rate",
 )
 ALL_GENRES = "all genres"
-BY_GENRE, BY_TRACK = "genre", "track"
+ALL_CURATORS = "all curators"
+NO_CURATOR = "no curator"
+BY_GENRE, BY_TRACK, BY_CURATOR = "genre", "track", "curator"
+# A curator's row: the curator's name, the genres it covers, then every figure.
+CURATOR_ROW_KEYS = ("curator", "genres", *ROW_KEYS[1:])
 
 
 @dataclass
@@ -94,8 +98,10 @@ def city_ratings_exact(
 ) -> tuple[int, dict, dict]:
     """Return (N, ratings per station key, station-level ratings) with exact fractions.
 
-    Keys are genre ids, or (genre id, track id) pairs when `by` is BY_TRACK; ALL is the
-    all-genres total, which counts a listener credited to two genres in a quarter hour once."""
+    Keys are genre ids, (genre id, track id) pairs when `by` is BY_TRACK, or curator ids
+    (None for genres without one) when `by` is BY_CURATOR; ALL is the all-genres total,
+    which counts a listener credited to two genres in a quarter hour once, as a curator's
+    figure counts a listener credited to two of the curator's genres once."""
     n = len(daypart_quarter_hours(first, last, daypart, city.time_zone))
     credited = _in_daypart(CreditedQuarterHour.objects, city, first, last, daypart)
     station_credits = [
@@ -120,6 +126,8 @@ def city_ratings_exact(
         counts[genre_id].add(c)
         track_counts[(genre_id, track_id)].add(c)
     stations = ratings(credits=station_credits, counts=dict(counts), quarter_hours=n)
+    if by == BY_CURATOR:
+        return n, _by_curator(city, station_credits, counts, n), stations
     if by != BY_TRACK:
         return n, stations, stations
     track_credits = [
@@ -137,6 +145,41 @@ def city_ratings_exact(
     return n, tracks, stations
 
 
+def _by_curator(city: City, station_credits: list, counts: dict, n: int) -> dict:
+    curator_of = dict(Genre.objects.filter(city=city).values_list("id", "curator_id"))
+    # A set: two of one curator's genres in one quarter hour credit the curator once.
+    credits = {
+        (curator_of.get(genre_id), slot, listener) for genre_id, slot, listener in station_credits
+    }
+    curator_counts: dict = defaultdict(Counts)
+    for genre_id, c in counts.items():
+        curator_counts[curator_of.get(genre_id)].add(c)
+    for curator_id in curator_of.values():
+        # Every curator of the city has a row, listened to or not.
+        curator_counts.setdefault(curator_id, Counts())
+    return ratings(credits=credits, counts=dict(curator_counts), quarter_hours=n)
+
+
+def _curator_rows(city: City, exact: dict) -> tuple[list[dict], dict]:
+    names: dict = {None: NO_CURATOR}
+    covered: dict = defaultdict(list)
+    for genre in Genre.objects.filter(city=city).select_related("curator"):
+        if genre.curator:
+            names[genre.curator_id] = genre.curator.name
+        covered[genre.curator_id].append(genre.slug)
+    rows = [
+        {
+            "curator": names.get(key, f"#{key}"),
+            "genres": " ".join(sorted(covered.get(key, ()))),
+            **_presented(r),
+        }
+        for key, r in exact.items()
+        if key != ALL
+    ]
+    rows.sort(key=lambda row: (-row["aqh"], -row["tlh"], row["curator"]))
+    return rows, {"curator": ALL_CURATORS, "genres": "", **_presented(exact[ALL])}
+
+
 def city_ratings(
     *, city: City, first: date, last: date, daypart: Daypart, by: str = BY_GENRE
 ) -> RatingsReport:
@@ -145,6 +188,8 @@ def city_ratings(
         city=city, first=first, last=last, daypart=daypart, by=by
     )
     genres = dict(Genre.objects.filter(city=city).values_list("id", "slug"))
+    if by == BY_CURATOR:
+        return RatingsReport(city, first, last, daypart, by, n, *_curator_rows(city, exact))
     rows = []
     if by == BY_TRACK:
         track_ids = {key[1] for key in exact if key != ALL}

@@ -2,9 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from uuid import UUID
 
-from twentytwo.audience.models import ListenEvent
 from twentytwo.catalog.models import Genre, PlaylistEntry, Track
 
 
@@ -16,19 +14,37 @@ class Placement:
     duration: float
 
 
+# Pairs known to be placed, per process. A genre never moves city and a playlist entry is
+# kept when it retires, so a pair once found stays true; only a replaced audio file changes
+# a duration, by a second or so, well inside the position check's slack. Pairs not found
+# are never kept: a track added a moment ago counts at once.
+_PLACEMENTS: dict[tuple[int, int], Placement] = {}
+PLACEMENTS_KEPT = 100_000
+
+
 def placements(*, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], Placement]:
     """Return the (genre id, track id) pairs that have a playlist entry, current or retired."""
     pairs = set(pairs)
-    if not pairs:
-        return {}
+    found = {pair: _PLACEMENTS[pair] for pair in pairs if pair in _PLACEMENTS}
+    unknown = pairs - found.keys()
+    if not unknown:
+        return found
     rows = PlaylistEntry.objects.filter(
-        genre_id__in={genre for genre, _ in pairs}, track_id__in={track for _, track in pairs}
+        genre_id__in={genre for genre, _ in unknown},
+        track_id__in={track for _, track in unknown},
     ).values_list("genre_id", "track_id", "genre__city_id", "track__duration")
-    return {
-        (genre, track): Placement(city_id=city, duration=duration)
-        for genre, track, city, duration in rows
-        if (genre, track) in pairs
-    }
+    for genre, track, city, duration in rows:
+        if (genre, track) in unknown:
+            found[genre, track] = Placement(city_id=city, duration=duration)
+    if len(_PLACEMENTS) + len(found) > PLACEMENTS_KEPT:
+        _PLACEMENTS.clear()
+    _PLACEMENTS.update(found)
+    return found
+
+
+def placements_forget() -> None:
+    """Forget the pairs known so far (tests that reuse ids, a catalog rebuilt under us)."""
+    _PLACEMENTS.clear()
 
 
 def genre_ids_existing(*, ids: Iterable[int]) -> set[int]:
@@ -37,7 +53,3 @@ def genre_ids_existing(*, ids: Iterable[int]) -> set[int]:
 
 def track_ids_existing(*, ids: Iterable[int]) -> set[int]:
     return set(Track.objects.filter(pk__in=set(ids)).values_list("pk", flat=True))
-
-
-def event_ids_stored(*, ids: Iterable[UUID]) -> set[UUID]:
-    return set(ListenEvent.objects.filter(event_id__in=set(ids)).values_list("event_id", flat=True))

@@ -66,7 +66,7 @@ class CuratorForm(PictureUploadMixin):
 
     class Meta:
         model = Curator
-        fields = ["name", "slug", "bio", "links"]
+        fields = ["name", "slug", "bio", "links", "accounts"]
 
 
 @admin.register(Curator)
@@ -75,6 +75,7 @@ class CuratorAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["accounts"]
 
     def save_model(self, request, obj, form, change):
         names = ["name", "slug", "bio", "links"]
@@ -87,6 +88,11 @@ class CuratorAdmin(admin.ModelAdmin):
         else:
             data = {name: form.cleaned_data[name] for name in names}
             _adopt(obj, services.curator_create(photo=photo, **data))
+
+    def save_related(self, request, form, formsets, change):
+        services.curator_accounts_set(curator=form.instance, accounts=form.cleaned_data["accounts"])
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 class GenreForm(PictureUploadMixin):

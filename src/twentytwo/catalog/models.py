@@ -1,5 +1,6 @@
 """Cities, genres, curators, tracks and the 22-slot rotation with its ledger."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -59,6 +60,14 @@ class Curator(models.Model):
     photo = models.CharField(_("photo"), max_length=255, blank=True)
     # [{"label": "Instagram", "url": "https://..."}]
     links = models.JSONField(_("links"), default=list, blank=True)
+    # Who signs in as this curator, to see how the curator's genres are listened to.
+    accounts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="curators",
+        verbose_name=_("accounts"),
+        help_text=_("Signed in, these accounts see the ratings of this curator's genres."),
+    )
 
     class Meta:
         ordering = ["name"]

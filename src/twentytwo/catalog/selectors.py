@@ -31,6 +31,13 @@ def genre_by_slug(*, city_slug: str, genre_slug: str) -> Genre:
     )
 
 
+def genres_curated_by(*, user) -> QuerySet[Genre]:
+    """The genres whose curator the signed-in user signs in as; none for anyone else."""
+    if not user.is_authenticated:
+        return Genre.objects.none()
+    return Genre.objects.filter(curator__accounts=user).select_related("city", "curator")
+
+
 def genre_by_id(genre_id: int) -> Genre:
     return Genre.objects.select_related("city", "curator").get(pk=genre_id)
 

@@ -87,6 +87,11 @@ def curator_update(*, curator: Curator, **fields) -> Curator:
     return _update(curator, fields, {"name", "slug", "bio", "photo", "links"})
 
 
+def curator_accounts_set(*, curator: Curator, accounts: Iterable) -> None:
+    """Let exactly these accounts see the curator's ratings."""
+    curator.accounts.set(accounts)
+
+
 def genre_update(*, genre: Genre, **fields) -> Genre:
     return _update(genre, fields, {"name", "slug", "description", "picture", "curator", "position"})
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from twentytwo.api.api import api, route_not_found
+from twentytwo.web.views import ratings
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -11,8 +12,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/<path:rest>", route_not_found),
     path("me/", include("twentytwo.favorites.urls")),
-    # The ratings dashboard for staff; before the catch-alls, which would take it for a city.
-    path("ratings/", include("twentytwo.audience.urls")),
+    # The ratings dashboard for staff and curators; before the catch-alls, which would take
+    # it for a city.
+    path("ratings/", ratings, name="ratings"),
     # Health, metrics and the operations dashboard; before the catch-alls too.
     path("", include("twentytwo.traffic.urls")),
     path("", include("twentytwo.streaming.urls")),

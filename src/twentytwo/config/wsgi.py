@@ -1,13 +1,13 @@
 """The WSGI application the app server runs.
 
-Everyday stream requests are answered before Django (streaming/fast_path.py); other
-requests for audio and pictures, and the player's listening beacons (which use no session,
-user or CSRF token: audience/api.py checks the Origin), go to a handler with a short
-middleware chain; everything
-else goes through the full one. In front of both, a shared cache answers repeated
-catalog API reads for as long as their Cache-Control allows. Outermost, the access log gives
-every request its id and records every answer, whichever layer gave it
-(traffic/access_log.py)."""
+Everyday stream requests and the player's listening beacons are answered before Django's
+request cycle (streaming/fast_path.py, audience/fast_path.py); other requests for audio
+and pictures, and anything else under /api/events, go to a handler with a short
+middleware chain (a beacon uses no session, user or CSRF token: audience/api.py checks the
+Origin); everything else goes through the full one. In front of both, a shared cache
+answers repeated catalog API reads for as long as their Cache-Control allows. Outermost,
+the access log gives every request its id and records every answer, whichever layer gave
+it (traffic/access_log.py)."""
 
 import os
 
@@ -17,19 +17,20 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "twentytwo.config.settings")
 
 site = get_wsgi_application()
 
-from twentytwo.config.lean_handler import LeanWSGIHandler  # noqa: E402 (needs setup first)
+from twentytwo.audience.fast_path import BeaconFastPath  # noqa: E402 (needs setup first)
+from twentytwo.config.lean_handler import LeanWSGIHandler  # noqa: E402
 from twentytwo.config.response_cache import SharedResponseCache  # noqa: E402
 from twentytwo.streaming.fast_path import StreamFastPath  # noqa: E402
 from twentytwo.traffic.access_log import AccessLog  # noqa: E402
 
 FILE_ROUTE_PREFIXES = ("/stream/", "/pictures/")
 # Measured in-process, one event per request on SQLite: 437-508 requests/s through the
-# full chain, 559-598 through the short one.
+# full chain, 559-598 through the short one (before the one-statement insert).
 BEACON_ROUTE_PREFIXES = ("/api/events",)
 SHARED_CACHE_PREFIXES = ("/api/",)
 
 files = StreamFastPath(LeanWSGIHandler())
-beacons = LeanWSGIHandler()
+beacons = BeaconFastPath(LeanWSGIHandler())
 
 
 def route(environ, start_response):

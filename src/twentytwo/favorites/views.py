@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from twentytwo.accounts.selectors import user_may_keep_favorites
+from twentytwo.catalog import selectors as catalog_selectors
 from twentytwo.favorites import selectors, services
 
 
@@ -32,5 +33,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "favorites/dashboard.html",
-        {"dashboard": selectors.dashboard(user=request.user, last_visit=last_visit)},
+        {
+            "dashboard": selectors.dashboard(user=request.user, last_visit=last_visit),
+            "curated": catalog_selectors.genres_curated_by(user=request.user).exists(),
+        },
     )

@@ -30,7 +30,7 @@ _CONDITIONAL = (
 def security_headers(environ: dict) -> list[tuple[str, str]]:
     """Return the headers Django's SecurityMiddleware adds to a response to this request."""
     headers = []
-    if settings.SECURE_HSTS_SECONDS and _is_secure(environ):
+    if settings.SECURE_HSTS_SECONDS and is_secure(environ):
         value = f"max-age={settings.SECURE_HSTS_SECONDS}"
         if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS:
             value += "; includeSubDomains"
@@ -46,7 +46,7 @@ def security_headers(environ: dict) -> list[tuple[str, str]]:
     return headers
 
 
-def _is_secure(environ: dict) -> bool:
+def is_secure(environ: dict) -> bool:
     proxy = settings.SECURE_PROXY_SSL_HEADER
     if proxy:
         header, secure_value = proxy

@@ -3,11 +3,13 @@
 Every page is a whole HTML document, so each works as a plain page load; htmx swaps only
 its <main>, which keeps the player outside it playing."""
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from twentytwo.audience.views import Scope, ratings_page, ratings_refused
 from twentytwo.catalog import selectors
 from twentytwo.catalog.models import City, Genre, Track
 
@@ -123,3 +125,18 @@ def about(request: HttpRequest) -> HttpResponse:
 @require_safe
 def contact(request: HttpRequest) -> HttpResponse:
     return render(request, "web/contact.html")
+
+
+@require_safe
+@login_required
+def ratings(request: HttpRequest) -> HttpResponse:
+    """The ratings dashboard: every figure for staff, their own genres for a curator.
+
+    Deciding who may see what needs to know who is signed in, which audience measurement
+    never does; so it is decided here, and the dashboard gets only cities and genres."""
+    if request.user.is_active and request.user.is_staff:
+        return ratings_page(request, scope=Scope.everything())
+    own = list(selectors.genres_curated_by(user=request.user))
+    if not own:
+        return ratings_refused(request)
+    return ratings_page(request, scope=Scope.of_genres(own))

@@ -34,8 +34,16 @@ def line_chart(points, key: str, title: str, unit: str = "", chart_id: str = "")
     for i, (point, value) in enumerate(zip(points, values, strict=True)):
         x = LEFT + (i * step if len(values) > 1 else inner_w / 2)
         y = TOP + inner_h - value / top * inner_h
-        marks.append({"x": round(x, 1), "y": round(y, 1), "day": point.day, "value": value})
-    # Label at most about eight days on the axis so the labels never overlap.
+        marks.append(
+            {
+                "x": round(x, 1),
+                "y": round(y, 1),
+                "tick": point.period.tick,
+                "name": point.period.name,
+                "value": value,
+            }
+        )
+    # Label at most about eight points on the axis so the labels never overlap.
     every = max(1, len(marks) // 8 + (len(marks) % 8 > 0))
     return {
         "id": chart_id or key,
@@ -55,8 +63,8 @@ def line_chart(points, key: str, title: str, unit: str = "", chart_id: str = "")
         "path": " ".join(f"{m['x']},{m['y']}" for m in marks),
         "low": min(values, default=0),
         "high": max(values, default=0),
-        "first": points[0].day if points else None,
-        "last": points[-1].day if points else None,
+        "first": points[0].period.first if points else None,
+        "last": points[-1].period.last if points else None,
     }
 
 

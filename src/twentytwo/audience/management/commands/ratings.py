@@ -7,7 +7,15 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from twentytwo.audience.dayparts import DAYPARTS, DEFAULT_DAYPART, daypart_by_name
-from twentytwo.audience.ratings import BY_GENRE, BY_TRACK, PERSON_NOTE, ROW_KEYS, city_ratings
+from twentytwo.audience.ratings import (
+    BY_CURATOR,
+    BY_GENRE,
+    BY_TRACK,
+    CURATOR_ROW_KEYS,
+    PERSON_NOTE,
+    ROW_KEYS,
+    city_ratings,
+)
 from twentytwo.catalog.models import City
 
 UNKNOWN_CITY = "No city with the slug “%(slug)s”."
@@ -18,7 +26,7 @@ BACKWARDS = "--from must not be after --to."
 class Command(BaseCommand):
     help = (
         "Ratings (AQH, share, cume, exclusive cume, TSL, TLH, AAS, session starts, plays, "
-        "completion and skip rates) per genre or track of a city. " + PERSON_NOTE
+        "completion and skip rates) per genre, track or curator of a city. " + PERSON_NOTE
     )
 
     def add_arguments(self, parser):
@@ -26,7 +34,7 @@ class Command(BaseCommand):
         parser.add_argument("--from", dest="first", required=True, help="first day, YYYY-MM-DD")
         parser.add_argument("--to", dest="last", required=True, help="last day, YYYY-MM-DD")
         parser.add_argument("--daypart", default=DEFAULT_DAYPART, choices=list(DAYPARTS))
-        parser.add_argument("--by", default=BY_GENRE, choices=[BY_GENRE, BY_TRACK])
+        parser.add_argument("--by", default=BY_GENRE, choices=[BY_GENRE, BY_TRACK, BY_CURATOR])
         parser.add_argument("--format", default="json", choices=["json", "csv"])
 
     def handle(self, *args, city, first, last, daypart, by, format, **options):
@@ -45,7 +53,7 @@ class Command(BaseCommand):
         if format == "json":
             self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
             return
-        keys = list(ROW_KEYS)
+        keys = list(CURATOR_ROW_KEYS if by == BY_CURATOR else ROW_KEYS)
         if by == BY_TRACK:
             keys.insert(1, "track")
         # The note travels with the numbers: a comment line before the header.

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from twentytwo.demo.accounts import DEMO_CURATOR_SUBJECT, demo_curator_account_seed
 from twentytwo.demo.plan import Scale, ScaleTooLarge
 from twentytwo.demo.seeding import demo_catalog_seed
 
@@ -37,3 +38,10 @@ class Command(BaseCommand):
         except ScaleTooLarge as error:
             raise CommandError(str(error)) from None
         self.stdout.write(self.style.SUCCESS(str(summary)))
+        curator = demo_curator_account_seed()
+        if curator is not None:
+            genres = ", ".join(str(genre) for genre in curator.genres.all())
+            self.stdout.write(
+                f'Sign in with "Demo login" as "{DEMO_CURATOR_SUBJECT}" to see the ratings '
+                f"of {curator.name}'s genres ({genres}) at /ratings/."
+            )

@@ -358,6 +358,10 @@
   // Events wait this long for company, so a pause and a resume travel together.
   const FLUSH_AFTER_MS = 3000;
   const MAX_BATCH = 50;
+  // Told to slow down (429), the player keeps the batch and tries again this much later,
+  // holding at most MAX_KEPT events: beyond that the oldest go.
+  const RETRY_AFTER_MS = 30000;
+  const MAX_KEPT = 200;
   const beacons = { pending: [], timer: null, ping: null, started: false, playing: false };
 
   function countingOff() {
@@ -396,10 +400,14 @@
       position: Math.max(Math.round((Number.isFinite(position) ? position : 0) * 10) / 10, 0),
       client_time: new Date().toISOString(),
     });
+    flushLater(FLUSH_AFTER_MS);
+  }
+
+  function flushLater(delay) {
     if (beacons.timer === null) {
       beacons.timer = window.setTimeout(function () {
         flushEvents(false);
-      }, FLUSH_AFTER_MS);
+      }, delay);
     }
   }
 
@@ -418,6 +426,10 @@
       credentials: "same-origin",
     })
       .then(function (response) {
+        if (response.status === 429) {
+          beacons.pending = events.concat(beacons.pending).slice(-MAX_KEPT);
+          flushLater(RETRY_AFTER_MS);
+        }
         return response.ok ? response.json() : null;
       })
       .then(function (answer) {
