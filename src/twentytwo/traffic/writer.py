@@ -3,8 +3,8 @@
 The request path only appends to a deque (no lock, no I/O, no database). A background thread
 wakes every ACCESS_LOG_FLUSH_SECONDS, or as soon as ACCESS_LOG_BATCH hits are waiting, makes
 the hits into records (batches.py, records.py), counts them for /metrics and writes them to
-the day file and to the table, each on its own: a full disk loses the file's copy, a failing table the
-table's, and neither reaches a request. What could not be written is counted and shown on
+the day file and to the table, each on its own: a full disk loses the file's copy, a failing
+table the table's, and neither reaches a request. What could not be written is counted and shown on
 /metrics. At a clean exit the thread is stopped and what is left is written."""
 
 from __future__ import annotations
