@@ -46,7 +46,7 @@ def test_records_still_waiting_are_written_when_the_server_stops(tmp_path):
     try:
         wait_for_port(port, server)
         for _ in range(REQUESTS):
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             connection.request("GET", "/api/cities")
             response = connection.getresponse()
             response.read()
@@ -56,7 +56,7 @@ def test_records_still_waiting_are_written_when_the_server_stops(tmp_path):
         assert not list((tmp_path / "log").glob("*.jsonl"))
     finally:
         server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        server.wait(timeout=60)
 
     lines = [
         json.loads(line)
