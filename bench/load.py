@@ -177,11 +177,13 @@ def wrk_run(
     seconds: float,
     server_pid: int,
     range_bytes: int = 0,
+    unique_query: bool = False,
 ) -> LoadResult:
     """Load `base_url` with GETs of random `targets` (path, size) for `seconds`.
 
     With `range_bytes`, each request asks for a random window of that many bytes inside the
-    target. The summed RSS and CPU time of `server_pid` and its children are measured too."""
+    target; with `unique_query`, each request has a query string no other has. The summed
+    RSS and CPU time of `server_pid` and its children are measured too."""
     with tempfile.TemporaryDirectory(prefix="bench-wrk-") as folder:
         targets_file = Path(folder) / "targets.txt"
         targets_file.write_text("".join(f"{path} {size}\n" for path, size in targets))
@@ -189,6 +191,8 @@ def wrk_run(
             connections=connections, seconds=seconds, script=TARGETS_SCRIPT, base_url=base_url
         )
         command += [str(targets_file), str(range_bytes)]
+        if unique_query:
+            command.append("unique")
         return _wrk_execute(command, server_pid=server_pid, folder=Path(folder))
 
 

@@ -3,10 +3,11 @@
 Streams (whole tracks and random 64 KB ranges) are measured against nginx serving the same
 files; the tracks API and the genre page against a bare ASGI app answering the same bytes;
 listening beacons against Django inserting the same rows, and the audience rollup over a day
-of 1M events and over 10M (bench/audience.py).
+of 1M events and over 10M (bench/audience.py); the tracks API with the site's access log on
+against the same with it off (bench/traffic.py).
 Everything runs on 127.0.0.1 and is stopped at the end, also on Ctrl-C or an error.
 BENCH_SECONDS sets the length of each measurement (default 10; each adds a short warm-up);
-BENCH_ONLY=streaming, api or audience runs one part alone (default: all three)."""
+BENCH_ONLY=streaming, api, audience or traffic runs one part alone (default: all four)."""
 
 import base64
 import contextlib
@@ -24,6 +25,7 @@ import load
 import report
 import servers
 import targets
+import traffic
 from process_stats import process_tree, tree_rss_bytes
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
@@ -36,8 +38,8 @@ RANGES = "stream 64 KB ranges"
 TRACKS_API = "tracks API"
 GENRE_PAGE = "genre page"
 
-STREAMING, API, AUDIENCE = "streaming", "api", "audience"
-PARTS = (STREAMING, API, AUDIENCE)
+STREAMING, API, AUDIENCE, TRAFFIC = "streaming", "api", "audience", "traffic"
+PARTS = (STREAMING, API, AUDIENCE, TRAFFIC)
 PART_OF = {WHOLE_FILES: STREAMING, RANGES: STREAMING, TRACKS_API: API, GENRE_PAGE: API}
 UNKNOWN_PART = "BENCH_ONLY must be one of {parts}, not {value!r}."
 
@@ -125,7 +127,7 @@ def _ratio(measurements: list[report.Measurement], scenario: str, figure: str) -
 
 
 def _verdicts(
-    measurements: list[report.Measurement], parts: set[str], audience_results
+    measurements: list[report.Measurement], parts: set[str], audience_results, traffic_results
 ) -> list[report.Verdict]:
     # The streaming and API runs share one app server; its peak RSS is judged with them.
     app_rss = [row.result.server_peak_rss for row in measurements if row.role == "app"]
@@ -171,6 +173,8 @@ def _verdicts(
         )
     if audience_results is not None:
         found.extend(audience.verdicts(audience_results))
+    if traffic_results is not None:
+        found.extend(traffic.verdicts(traffic_results))
     return found
 
 
@@ -255,6 +259,7 @@ def bench_run(*, seconds: float, warmup: float, parts: set[str]) -> dict:
     """Bring the servers up, measure every part asked for, print the tables; return the results."""
     started = time.time()
     scenarios, measurements, rest_rss, audience_results = [], [], 0, None
+    traffic_results = None
     with tempfile.TemporaryDirectory(prefix="bench-") as folder:
         workdir = Path(folder)
         if parts & {STREAMING, API}:
@@ -263,7 +268,9 @@ def bench_run(*, seconds: float, warmup: float, parts: set[str]) -> dict:
             )
         if AUDIENCE in parts:
             audience_results = audience.audience_run(workdir, seconds=seconds, warmup=warmup)
-    verdicts = _verdicts(measurements, parts, audience_results)
+        if TRAFFIC in parts:
+            traffic_results = traffic.traffic_run(workdir, seconds=seconds, warmup=warmup)
+    verdicts = _verdicts(measurements, parts, audience_results, traffic_results)
     if measurements:
         print()
         print(report.measurements_table(measurements, cores=CORES))
@@ -297,14 +304,25 @@ def bench_run(*, seconds: float, warmup: float, parts: set[str]) -> dict:
             "rollup s: wall time of `python -m twentytwo audience_rollup` from no watermark;"
             " peak RSS: its ru_maxrss; written s: generating and inserting the events."
         )
+    if traffic_results is not None:
+        print()
+        print(report.measurements_table(traffic_results.measurements, cores=CORES))
+        print()
+        print(traffic.summary(traffic_results))
     print()
     print(report.verdicts_table(verdicts))
-    all_measurements = measurements + (audience_results.measurements if audience_results else [])
+    all_measurements = (
+        measurements
+        + (audience_results.measurements if audience_results else [])
+        + (traffic_results.measurements if traffic_results else [])
+    )
     for warning in report.warnings(all_measurements, cores=CORES):
         print(warning)
     skipped = sorted({s.name for s in scenarios} - {row.scenario for row in measurements})
     if audience_results is not None:
         skipped += audience_results.failures
+    if traffic_results is not None:
+        skipped += traffic_results.failures
     if skipped:
         print(
             "SKIPPED or INVALID (did not answer as it must, or dropped events):"
@@ -320,6 +338,7 @@ def bench_run(*, seconds: float, warmup: float, parts: set[str]) -> dict:
         "app_rest_rss_bytes": rest_rss,
         "measurements": [row.as_dict() for row in measurements],
         "audience": audience.as_dict(audience_results) if audience_results else None,
+        "traffic": traffic.as_dict(traffic_results) if traffic_results else None,
         "skipped": skipped,
         "verdicts": [verdict.as_dict() for verdict in verdicts],
     }

@@ -146,13 +146,18 @@ def _running(
 
 
 def app_server(
-    workdir: Path, *, var_dir: Path | None = None
+    workdir: Path,
+    *,
+    var_dir: Path | None = None,
+    extra_env: dict[str, str] | None = None,
+    name: str | None = None,
 ) -> contextlib.AbstractContextManager[Server]:
     """Run the app exactly as `make demo` does (`python -m twentytwo serve`), minus the
-    access log: the baselines log nothing either.
+    app server's own access log: the baselines log nothing either.
 
     With `var_dir`, on the database (and secret key) there instead of the demo's: the
-    beacon benchmark writes events, which must not land in the demo's listening figures."""
+    beacon benchmark writes events, which must not land in the demo's listening figures.
+    `extra_env` adds settings (the traffic benchmark turns the site's access log off)."""
     from twentytwo.web.management.commands.serve import server_command
 
     port = free_port()
@@ -164,12 +169,19 @@ def app_server(
         access_log=False,
     )
     env = None
+    if var_dir is not None or extra_env:
+        env = {**os.environ, **(extra_env or {})}
     if var_dir is not None:
-        env = {**os.environ, "TWENTYTWO_VAR_DIR": str(var_dir)}
+        env["TWENTYTWO_VAR_DIR"] = str(var_dir)
         env.pop("DATABASE_URL", None)
-    name = "app" if var_dir is None else "app-audience"
+    log_name = name or ("app" if var_dir is None else "app-audience")
     return _running(
-        "app", command, port=port, log=workdir / f"{name}.log", ready_path="/api/cities", env=env
+        name or "app",
+        command,
+        port=port,
+        log=workdir / f"{log_name}.log",
+        ready_path="/api/cities",
+        env=env,
     )
 
 

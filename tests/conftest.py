@@ -6,6 +6,7 @@ from django.db import close_old_connections
 from twentytwo.audience.budget import beacon_budget
 from twentytwo.audience.selectors import placements_forget
 from twentytwo.streaming.selectors import stream_source_cache_clear
+from twentytwo.traffic.writer import AccessLogWriter, access_log_writer_install
 
 
 @pytest.fixture(autouse=True)
@@ -47,3 +48,15 @@ def wsgi_on_test_connection(db):
     yield
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(autouse=True)
+def access_log(tmp_path):
+    """Give requests through the WSGI application a writer without a background thread.
+
+    No thread may write to the database beside a test; the records wait until a test
+    flushes them, into its own folder."""
+    writer = AccessLogWriter(directory=tmp_path / "log", background=False)
+    previous = access_log_writer_install(writer)
+    yield writer
+    access_log_writer_install(previous)

@@ -1,11 +1,14 @@
 -- Spread wrk's requests over a list of paths, optionally as random byte ranges.
--- Arguments after `--`: the targets file (lines of "<path> <size in bytes>") and the
--- range length in bytes (0 asks for whole responses).
+-- Arguments after `--`: the targets file (lines of "<path> <size in bytes>"), the
+-- range length in bytes (0 asks for whole responses) and, optionally, "unique": each
+-- request then gets a query string of its own, so no cache can answer it.
 -- At the end it prints one line, "BENCH_RESULT <json>", that bench/load.py parses.
 
 local counter = 0
 local targets = {}
 local range_bytes = 0
+local unique = false
+local sent = 0
 
 function setup(thread)
    counter = counter + 1
@@ -20,12 +23,17 @@ function init(args)
       end
    end
    range_bytes = tonumber(args[2] or "0")
+   unique = args[3] == "unique"
    -- Each thread its own sequence, or both would ask for the same windows in step.
    math.randomseed(os.time() * 100 + (thread_id or 0))
 end
 
 function request()
    local target = targets[math.random(#targets)]
+   if unique then
+      sent = sent + 1
+      return wrk.format("GET", string.format("%s?bench=%d-%d", target.path, thread_id or 0, sent))
+   end
    if range_bytes <= 0 then
       return wrk.format("GET", target.path)
    end

@@ -139,12 +139,12 @@ def test_the_oldest_answers_make_way_past_the_entry_limit():
 
 @pytest.fixture
 def served_application(wsgi_on_test_connection):
-    """The application the app server runs, on the test's own database connection."""
-    from twentytwo.config.wsgi import application
+    """The shared cache the app server runs, on the test's own database connection."""
+    from twentytwo.config.wsgi import shared_cache
 
-    application.clear()
-    yield application
-    application.clear()
+    shared_cache.clear()
+    yield shared_cache
+    shared_cache.clear()
 
 
 def test_a_rotation_reaches_listeners_once_the_shared_minute_is_over(

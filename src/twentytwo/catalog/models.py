@@ -24,6 +24,7 @@ RESERVED_CITY_SLUGS = frozenset(
         "privacy",
         "dashboard",
         "ratings",
+        "ops",
     }
 )
 CITY_SLUG_RESERVED = "“%(slug)s” is an address the site uses itself; choose another."

@@ -1,5 +1,6 @@
 """Read typed settings from the environment, with one clear error for bad values."""
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -43,6 +44,31 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number; got {raw!r}") from None
+
+
+def env_networks(name: str, default: list[str]) -> list[str]:
+    """Return a comma-separated list of addresses or CIDR networks, each checked.
+
+    A bare address means that one address (a /32 or /128 network)."""
+    networks = env_list(name, default)
+    for value in networks:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must list IP addresses or networks such as 10.0.0.0/8; got {value!r}"
+            ) from None
+    return networks
 
 
 def secret_key_from_file(path: Path) -> str:

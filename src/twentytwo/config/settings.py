@@ -8,7 +8,15 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from twentytwo.config.env import env_bool, env_int, env_list, env_str, secret_key_from_file
+from twentytwo.config.env import (
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    env_networks,
+    env_str,
+    secret_key_from_file,
+)
 
 # The repository root: src/twentytwo/config/settings.py -> four levels up.
 BASE_DIR = Path(__file__).resolve().parents[3]
@@ -56,6 +64,7 @@ INSTALLED_APPS = [
     "twentytwo.accounts",
     "twentytwo.favorites",
     "twentytwo.audience",
+    "twentytwo.traffic",
     "twentytwo.privacy",
     "django_tasks_db",
 ]
@@ -236,10 +245,57 @@ if PRODUCTION:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 
+# Traffic data (the traffic app): the access log, its retention, health and metrics.
+# One record per request, written by config/wsgi.py's outermost layer to JSON lines and the
+# table the operations dashboard reads. Off also stops the request figures on /metrics; every
+# answer still carries its request id.
+ACCESS_LOG = env_bool("TWENTYTWO_ACCESS_LOG", True)
+# Where the day files of the access log (access-YYYY-MM-DD.jsonl, UTC days) are written.
+ACCESS_LOG_DIR = Path(env_str("TWENTYTWO_ACCESS_LOG_DIR", str(VAR_DIR / "log")))
+# Records wait in memory at most this many seconds, or until this many have gathered.
+ACCESS_LOG_FLUSH_SECONDS = env_float("TWENTYTWO_ACCESS_LOG_FLUSH_SECONDS", 1.0)
+ACCESS_LOG_BATCH = env_int("TWENTYTWO_ACCESS_LOG_BATCH", 2000)
+# Records held in memory at most; past this (the writer cannot keep up) they are counted lost.
+ACCESS_LOG_BUFFER = env_int("TWENTYTWO_ACCESS_LOG_BUFFER", 100_000)
+# Days after which client IP addresses are cut to their network (IPv4 /24, IPv6 /48), and
+# after which records and day files are deleted.
+TRAFFIC_IP_TRUNCATE_DAYS = env_int("TWENTYTWO_TRAFFIC_IP_TRUNCATE_DAYS", 7)
+TRAFFIC_RETENTION_DAYS = env_int("TWENTYTWO_TRAFFIC_RETENTION_DAYS", 90)
+if not 0 < TRAFFIC_IP_TRUNCATE_DAYS <= TRAFFIC_RETENTION_DAYS:
+    raise ImproperlyConfigured(
+        "TWENTYTWO_TRAFFIC_IP_TRUNCATE_DAYS must be at least 1 and at most "
+        "TWENTYTWO_TRAFFIC_RETENTION_DAYS."
+    )
+# Proxies (addresses or CIDR networks) whose X-Forwarded-For is believed; from any other
+# peer the header is ignored. nginx on the same machine: 127.0.0.1,::1.
+TRUSTED_PROXIES = env_networks("TWENTYTWO_TRUSTED_PROXIES", [])
+# Clients (addresses or CIDR networks) that may read /metrics without signing in, e.g. the
+# Prometheus server. Staff may always read it.
+INTERNAL_ADDRESSES = env_networks("TWENTYTWO_INTERNAL_ADDRESSES", [])
+# /readyz answers 503 when the task worker has not been seen for this many seconds.
+WORKER_STALE_SECONDS = env_int("TWENTYTWO_WORKER_STALE_SECONDS", 300)
+# Each app process leaves its /metrics figures here for the others to add up.
+METRICS_DIR = Path(env_str("TWENTYTWO_METRICS_DIR", str(VAR_DIR / "metrics")))
+
+# Application logs: JSON lines with the request id (`text` for a human at a terminal).
+LOG_FORMAT = env_str("TWENTYTWO_LOG_FORMAT", "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"TWENTYTWO_LOG_FORMAT must be json or text; got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "twentytwo.traffic.app_logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "twentytwo.traffic.app_logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("TWENTYTWO_LOG_LEVEL", "INFO")},
 }
 

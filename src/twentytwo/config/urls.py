@@ -18,6 +18,8 @@ urlpatterns = [
     # The ratings dashboard for staff and curators; before the catch-alls, which would take
     # it for a city.
     path("ratings/", ratings, name="ratings"),
+    # Health, metrics and the operations dashboard; before the catch-alls too.
+    path("", include("twentytwo.traffic.urls")),
     path("privacy/", include("twentytwo.privacy.urls")),
     path("", include("twentytwo.streaming.urls")),
     path("", include("twentytwo.web.urls")),

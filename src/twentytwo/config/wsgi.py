@@ -5,7 +5,9 @@ request cycle (streaming/fast_path.py, audience/fast_path.py); other requests fo
 and pictures, and anything else under /api/events, go to a handler with a short
 middleware chain (a beacon uses no session, user or CSRF token: audience/api.py checks the
 Origin); everything else goes through the full one. In front of both, a shared cache
-answers repeated catalog API reads for as long as their Cache-Control allows."""
+answers repeated catalog API reads for as long as their Cache-Control allows. Outermost,
+the access log gives every request its id and records every answer, whichever layer gave
+it (traffic/access_log.py)."""
 
 import os
 
@@ -19,6 +21,7 @@ from twentytwo.audience.fast_path import BeaconFastPath  # noqa: E402 (needs set
 from twentytwo.config.lean_handler import LeanWSGIHandler  # noqa: E402
 from twentytwo.config.response_cache import SharedResponseCache  # noqa: E402
 from twentytwo.streaming.fast_path import StreamFastPath  # noqa: E402
+from twentytwo.traffic.access_log import AccessLog  # noqa: E402
 
 FILE_ROUTE_PREFIXES = ("/stream/", "/pictures/")
 # Measured in-process, one event per request on SQLite: 437-508 requests/s through the
@@ -40,4 +43,5 @@ def route(environ, start_response):
     return site(environ, start_response)
 
 
-application = SharedResponseCache(route, prefixes=SHARED_CACHE_PREFIXES)
+shared_cache = SharedResponseCache(route, prefixes=SHARED_CACHE_PREFIXES)
+application = AccessLog(shared_cache)

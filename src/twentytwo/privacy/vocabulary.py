@@ -25,6 +25,10 @@ CATEGORIES = {
     "staff_activity": _("who among staff did what, and when"),
     "editorial": _("curators' and artists' public names, biographies, pictures and links"),
     "task_data": _("arguments and results of background work"),
+    "traffic": _(
+        "server log of requests: time, address asked for, answer, IP address (cut to its "
+        "network after a week), browser family and referring site"
+    ),
 }
 
 PURPOSES = {
@@ -45,6 +49,7 @@ PURPOSES = {
     "editorial": _("Crediting curators and artists on the pages of the catalog"),
     "curator_ratings": _("Showing curators the ratings of their own genres"),
     "background_work": _("Running scheduled work (rollups, retention) in the background"),
+    "operations": _("Diagnosing problems with the servers, seeing trends and running the site"),
 }
 
 LEGAL_BASES = {
@@ -65,6 +70,7 @@ LEGAL_BASES = {
 SUBJECTS = {
     "listeners": _("signed-in listeners"),
     "browsers": _("visitors' browsers (not linked to a person)"),
+    "visitors": _("everyone whose browser asks the site for something"),
     "guardians": _("parents and guardians of listeners under 18"),
     "requesters": _("people who write to us about their data"),
     "staff": _("staff"),

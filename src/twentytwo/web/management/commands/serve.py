@@ -45,11 +45,17 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--workers", type=int, default=2, help="processes")
         parser.add_argument("--threads", type=int, default=8, help="threads per process")
-        parser.add_argument("--no-access-log", action="store_true")
+        # The site keeps its own access log, with its retention (traffic/); the server's
+        # would print every client address to the console, outside those limits.
+        parser.add_argument(
+            "--server-access-log",
+            action="store_true",
+            help="also print the app server's own access log (client addresses included)",
+        )
 
-    def handle(self, *args, host, port, workers, threads, no_access_log, **options):
+    def handle(self, *args, host, port, workers, threads, server_access_log, **options):
         argv = server_command(
-            host=host, port=port, workers=workers, threads=threads, access_log=not no_access_log
+            host=host, port=port, workers=workers, threads=threads, access_log=server_access_log
         )
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "twentytwo.config.settings")
         os.execv(argv[0], argv)  # noqa: S606 (argv is built above, no shell)

@@ -1,0 +1,35 @@
+"""Apply the traffic log's retention now (what the hourly background task does)."""
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from twentytwo.traffic.services import traffic_retention_apply
+from twentytwo.traffic.tasks import traffic_tasks_schedule
+
+
+class Command(BaseCommand):
+    help = (
+        "Cut client addresses in the access log past TWENTYTWO_TRAFFIC_IP_TRUNCATE_DAYS and "
+        "delete records and day files past TWENTYTWO_TRAFFIC_RETENTION_DAYS."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--schedule",
+            action="store_true",
+            help="Only enqueue the background retention and heartbeat tasks, unless queued.",
+        )
+
+    def handle(self, *args, schedule=False, **options):
+        if schedule:
+            enqueued = traffic_tasks_schedule()
+            self.stdout.write(f"Enqueued: {', '.join(enqueued) or 'nothing (already queued)'}")
+            return
+        result = traffic_retention_apply(now=timezone.now())
+        self.stdout.write(
+            f"Cut {result.addresses_truncated} address(es) and deleted "
+            f"{result.records_deleted} record(s); rewrote {result.files_truncated} and deleted "
+            f"{result.files_deleted} day file(s)"
+            + (f"; dropped {result.lines_dropped} broken line(s)" if result.lines_dropped else "")
+            + "."
+        )

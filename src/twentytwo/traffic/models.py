@@ -1,0 +1,67 @@
+"""The access log's table and the task worker's heartbeat.
+
+An access record names no person: never a user, an e-mail address or a name, and nothing
+that joins it to an account (DESIGN.md, wall 3). It holds what the privacy policy says our
+server logs hold: the client's IP address (cut to its network after a short window), the
+listener cookie, and the city, genre or track the request was for."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+MAX_PATH_CHARS = 1000
+MAX_ROUTE_CHARS = 100
+MAX_METHOD_CHARS = 16
+MAX_HOST_CHARS = 255
+MAX_AGENT_FAMILY_CHARS = 32
+
+
+class AccessRecord(models.Model):
+    """One request as the site answered it.
+
+    City, genre and track are plain integers, not foreign keys: records outlive edits to the
+    catalog and leave only through retention."""
+
+    id = models.BigAutoField(primary_key=True)
+    time = models.DateTimeField(_("time"), db_index=True)
+    request_id = models.CharField(_("request id"), max_length=64, db_index=True)
+    method = models.CharField(_("method"), max_length=MAX_METHOD_CHARS)
+    # The URL pattern's name, e.g. "api:genre_tracks"; "unmatched" when no pattern matched.
+    route = models.CharField(_("route"), max_length=MAX_ROUTE_CHARS)
+    # Without the query string, which can carry one-time codes (sign-in callbacks).
+    path = models.CharField(_("path"), max_length=MAX_PATH_CHARS)
+    status = models.PositiveSmallIntegerField(_("status"))
+    duration_us = models.PositiveBigIntegerField(_("duration in microseconds"))
+    response_bytes = models.PositiveBigIntegerField(_("response bytes"))
+    # The full address is erased after TRAFFIC_IP_TRUNCATE_DAYS; the network stays.
+    client_ip = models.GenericIPAddressField(_("client IP"), null=True, blank=True)
+    client_network = models.CharField(_("client network"), max_length=50, blank=True)
+    # The audience cookie's random id; never the session or the user.
+    listener = models.UUIDField(_("listener"), null=True, blank=True)
+    city_id = models.PositiveIntegerField(_("city id"), null=True, blank=True)
+    genre_id = models.PositiveIntegerField(_("genre id"), null=True, blank=True)
+    track_id = models.PositiveIntegerField(_("track id"), null=True, blank=True)
+    user_agent_family = models.CharField(_("user agent family"), max_length=32, blank=True)
+    referrer_host = models.CharField(_("referrer host"), max_length=MAX_HOST_CHARS, blank=True)
+
+    class Meta:
+        ordering = ["time", "id"]
+        indexes = [
+            # Only server errors: the dashboard lists the latest, and an index that every
+            # other record skips costs their inserts nothing.
+            models.Index(
+                fields=["time"], condition=models.Q(status__gte=500), name="accessrecord_5xx_time"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} {self.status} [{self.request_id}]"
+
+
+class WorkerHeartbeat(models.Model):
+    """When the task worker last ran the heartbeat task: /readyz reads it."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    seen_at = models.DateTimeField(_("seen at"))
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.seen_at.isoformat()}"

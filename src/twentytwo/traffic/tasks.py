@@ -1,0 +1,81 @@
+"""Background tasks of the traffic app, run by the django-tasks-db worker.
+
+The worker has no clock of its own, so each task enqueues its next run with `run_after`;
+`python -m twentytwo traffic_retention --schedule` (run by `make demo` and at deploy) starts
+the chains and does nothing when a run is already waiting. The heartbeat's only job is to
+show, through /readyz, that a worker is running."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.tasks import TaskResultStatus, task, task_backends
+from django.utils import timezone
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
+
+from twentytwo.traffic.services import (
+    task_results_prune,
+    traffic_retention_apply,
+    worker_heartbeat_record,
+)
+
+# Hourly: an address is cut at most an hour after its seven days are up.
+RETENTION_EVERY = timedelta(hours=1)
+HEARTBEAT_EVERY = timedelta(minutes=1)
+# Finished runs of these chains are kept this long, for the task admin's history.
+RESULTS_KEPT = timedelta(days=1)
+
+
+@task()
+def traffic_retention_task() -> dict:
+    """Cut addresses and delete records and files past their age, then come back in an hour."""
+    try:
+        result = traffic_retention_apply(now=timezone.now())
+    finally:
+        # A failed run must not end the chain: the next one does the same work.
+        task_schedule(traffic_retention_task, delay=RETENTION_EVERY)
+    return result.__dict__
+
+
+@task()
+def traffic_heartbeat_task() -> None:
+    """Note that the worker runs, prune this app's finished runs, come back in a minute."""
+    try:
+        now = timezone.now()
+        worker_heartbeat_record(now=now)
+        task_results_prune(
+            task_paths=[t.module_path for t in (traffic_retention_task, traffic_heartbeat_task)],
+            finished_before=now - RESULTS_KEPT,
+        )
+    finally:
+        task_schedule(traffic_heartbeat_task, delay=HEARTBEAT_EVERY)
+
+
+def _waiting(scheduled_task) -> bool:
+    """Say whether a run of the task already waits in the database queue."""
+    if not isinstance(task_backends[scheduled_task.backend], DatabaseBackend):
+        return False
+    return DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY, task_path=scheduled_task.module_path
+    ).exists()
+
+
+def task_schedule(scheduled_task, *, delay: timedelta) -> bool:
+    """Enqueue the task to run after `delay` unless a run already waits; say whether it did."""
+    if not task_backends[scheduled_task.backend].supports_defer:
+        # A backend that runs tasks at once cannot wait: the chain would never end.
+        return False
+    if _waiting(scheduled_task):
+        return False
+    scheduled_task.using(run_after=timezone.now() + delay).enqueue()
+    return True
+
+
+def traffic_tasks_schedule() -> list[str]:
+    """Start the retention and heartbeat chains; return the names of the tasks enqueued."""
+    return [
+        scheduled_task.name
+        for scheduled_task in (traffic_retention_task, traffic_heartbeat_task)
+        if task_schedule(scheduled_task, delay=timedelta(0))
+    ]
