@@ -5,16 +5,57 @@ import http.client
 import json
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
-from tests.config.test_app_server import free_port, wait_for_port
+import pytest
+
+from tests.config.test_app_server import free_port
 from twentytwo.web.management.commands.serve import server_command
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUESTS = 40
+
+
+def _ready(port: int, server: subprocess.Popen, log, *, workers: int) -> None:
+    """Wait until the server listens and every worker has started.
+
+    granian listens before its workers are up, and a worker told to stop while it is still
+    starting misses the signal and never stops (granian 2.8): the test stops the server only
+    once its workers have said they started."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"the server exited; its log ends:\n{log.read_text()[-8000:]}")
+        started = log.read_text().count("Started worker-")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+        except OSError:
+            started = 0
+        if started >= workers:
+            return
+        time.sleep(0.1)
+    pytest.fail(f"the server did not start; its log ends:\n{log.read_text()[-8000:]}")
+
+
+def _stopped(server: subprocess.Popen, log) -> None:
+    """Wait for the server to stop; if it does not, fail with its workers' stacks."""
+    try:
+        server.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        workers = subprocess.run(
+            ["pgrep", "-P", str(server.pid)], capture_output=True, text=True
+        ).stdout.split()
+        for pid in workers:
+            os.kill(int(pid), signal.SIGABRT)  # faulthandler prints every thread's stack
+        time.sleep(2)
+        server.kill()
+        server.wait()
+        pytest.fail(f"the server did not stop; its log ends:\n{log.read_text()[-8000:]}")
 
 
 def test_records_still_waiting_are_written_when_the_server_stops(tmp_path):
@@ -29,6 +70,8 @@ def test_records_still_waiting_are_written_when_the_server_stops(tmp_path):
         "TWENTYTWO_ACCESS_LOG_FLUSH_SECONDS": "3600",
         "TWENTYTWO_ACCESS_LOG_BATCH": "100000",
         "PYTHONPATH": str(ROOT),
+        # A worker that does not stop says where it is stuck (see _stopped).
+        "PYTHONFAULTHANDLER": "1",
     }
     subprocess.run(
         [sys.executable, "-m", "twentytwo", "migrate", "--no-input"],
@@ -39,12 +82,12 @@ def test_records_still_waiting_are_written_when_the_server_stops(tmp_path):
     )
     port = free_port()
     command = server_command(host="127.0.0.1", port=port, workers=2, threads=2, access_log=False)
-    server = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+    log = tmp_path / "server.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
     ids = []
     try:
-        wait_for_port(port, server)
+        _ready(port, server, log, workers=2)
         for _ in range(REQUESTS):
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             connection.request("GET", "/api/cities")
@@ -56,7 +99,7 @@ def test_records_still_waiting_are_written_when_the_server_stops(tmp_path):
         assert not list((tmp_path / "log").glob("*.jsonl"))
     finally:
         server.send_signal(signal.SIGTERM)
-        server.wait(timeout=60)
+        _stopped(server, log)
 
     lines = [
         json.loads(line)
