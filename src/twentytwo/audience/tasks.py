@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.tasks import TaskResultStatus, task, task_backends
-from django.utils import timezone
-from django_tasks_db.backend import DatabaseBackend
-from django_tasks_db.models import DBTaskResult
+from django.tasks import task
 
 from twentytwo.audience.rollups import events_delete_expired, rollup_run
+from twentytwo.config.scheduling import task_schedule
 
 ROLLUP_EVERY = timedelta(minutes=5)
 RETENTION_EVERY = timedelta(hours=24)
@@ -40,26 +38,6 @@ def audience_retention_task() -> int:
     finally:
         task_schedule(audience_retention_task, delay=RETENTION_EVERY)
     return deleted
-
-
-def _waiting(scheduled_task) -> bool:
-    """Say whether a run of the task already waits in the database queue."""
-    if not isinstance(task_backends[scheduled_task.backend], DatabaseBackend):
-        return False
-    return DBTaskResult.objects.filter(
-        status=TaskResultStatus.READY, task_path=scheduled_task.module_path
-    ).exists()
-
-
-def task_schedule(scheduled_task, *, delay: timedelta) -> bool:
-    """Enqueue the task to run after `delay` unless a run already waits; say whether it did."""
-    if not task_backends[scheduled_task.backend].supports_defer:
-        # A backend that runs tasks at once cannot wait: the chain would never end.
-        return False
-    if _waiting(scheduled_task):
-        return False
-    scheduled_task.using(run_after=timezone.now() + delay).enqueue()
-    return True
 
 
 def audience_tasks_schedule() -> list[str]:

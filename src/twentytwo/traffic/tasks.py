@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.tasks import TaskResultStatus, task, task_backends
+from django.tasks import task
 from django.utils import timezone
-from django_tasks_db.backend import DatabaseBackend
-from django_tasks_db.models import DBTaskResult
 
+from twentytwo.config.scheduling import task_schedule
 from twentytwo.traffic.services import (
     task_results_prune,
     traffic_retention_apply,
@@ -50,26 +49,6 @@ def traffic_heartbeat_task() -> None:
         )
     finally:
         task_schedule(traffic_heartbeat_task, delay=HEARTBEAT_EVERY)
-
-
-def _waiting(scheduled_task) -> bool:
-    """Say whether a run of the task already waits in the database queue."""
-    if not isinstance(task_backends[scheduled_task.backend], DatabaseBackend):
-        return False
-    return DBTaskResult.objects.filter(
-        status=TaskResultStatus.READY, task_path=scheduled_task.module_path
-    ).exists()
-
-
-def task_schedule(scheduled_task, *, delay: timedelta) -> bool:
-    """Enqueue the task to run after `delay` unless a run already waits; say whether it did."""
-    if not task_backends[scheduled_task.backend].supports_defer:
-        # A backend that runs tasks at once cannot wait: the chain would never end.
-        return False
-    if _waiting(scheduled_task):
-        return False
-    scheduled_task.using(run_after=timezone.now() + delay).enqueue()
-    return True
 
 
 def traffic_tasks_schedule() -> list[str]:

@@ -1,0 +1,32 @@
+"""Chains of background tasks that enqueue their own next run, shared by every app.
+
+A task such as the audience rollup ends by enqueuing itself to run again a little later;
+`make demo` (and a deploy) starts each chain once. Starting a chain that already waits in
+the queue does nothing, so a second start never makes two chains."""
+
+from datetime import timedelta
+
+from django.tasks import TaskResultStatus, task_backends
+from django.utils import timezone
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
+
+
+def _waiting(scheduled_task) -> bool:
+    """Say whether a run of the task already waits in the database queue."""
+    if not isinstance(task_backends[scheduled_task.backend], DatabaseBackend):
+        return False
+    return DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY, task_path=scheduled_task.module_path
+    ).exists()
+
+
+def task_schedule(scheduled_task, *, delay: timedelta) -> bool:
+    """Enqueue the task to run after `delay` unless a run already waits; say whether it did."""
+    if not task_backends[scheduled_task.backend].supports_defer:
+        # A backend that runs tasks at once cannot wait: the chain would never end.
+        return False
+    if _waiting(scheduled_task):
+        return False
+    scheduled_task.using(run_after=timezone.now() + delay).enqueue()
+    return True
