@@ -6,6 +6,8 @@ table with the same numbers beside it."""
 
 from django import template
 
+from twentytwo.web.charts import nice_ceiling
+
 register = template.Library()
 
 WIDTH, HEIGHT = 640, 220
@@ -13,21 +15,10 @@ LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 32
 BAR_HEIGHT, BAR_GAP, BAR_LABEL = 18, 6, 140
 
 
-def _nice_ceiling(value: float) -> float:
-    """Return a round number at or above `value` for the top of an axis."""
-    if value <= 0:
-        return 1.0
-    step = 10 ** (len(str(int(value))) - 1) if value >= 1 else 0.1
-    top = step
-    while top < value:
-        top += step
-    return float(top)
-
-
 @register.inclusion_tag("audience/charts/line.html")
 def line_chart(points, key: str, title: str, unit: str = "", chart_id: str = ""):
     values = [float(getattr(p, key)) for p in points]
-    top = _nice_ceiling(max(values, default=0))
+    top = nice_ceiling(max(values, default=0))
     inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     step = inner_w / (len(values) - 1) if len(values) > 1 else 0
     marks = []
@@ -71,7 +62,7 @@ def line_chart(points, key: str, title: str, unit: str = "", chart_id: str = "")
 @register.inclusion_tag("audience/charts/bars.html")
 def bar_chart(rows, key: str, title: str, unit: str = "", chart_id: str = ""):
     values = [float(row[key]) for row in rows]
-    top = _nice_ceiling(max(values, default=0))
+    top = nice_ceiling(max(values, default=0))
     inner_w = WIDTH - BAR_LABEL - RIGHT - 48
     bars = []
     for i, (row, value) in enumerate(zip(rows, values, strict=True)):

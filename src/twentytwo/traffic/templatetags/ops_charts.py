@@ -8,23 +8,14 @@ from django import template
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
+from twentytwo.web.charts import nice_ceiling
+
 register = template.Library()
 
 WIDTH, HEIGHT = 640, 220
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 32
 BAR_HEIGHT, BAR_GAP, BAR_LABEL = 18, 6, 190
 MAX_AXIS_LABELS = 8
-
-
-def nice_ceiling(value: float) -> float:
-    """Return a round number at or above `value` for the top of an axis."""
-    if value <= 0:
-        return 1.0
-    step = 10 ** (len(str(int(value))) - 1) if value >= 1 else 0.1
-    top = step
-    while top < value:
-        top += step
-    return float(top)
 
 
 @register.inclusion_tag("traffic/charts/time.html")
