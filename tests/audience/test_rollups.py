@@ -22,11 +22,17 @@ from twentytwo.audience.models import (
 )
 from twentytwo.audience.rollups import (
     ROLLUP_BEFORE_RETENTION,
+    credited_listeners_pseudonymize,
     events_delete_expired,
     rollup_run,
     rollup_watermark,
 )
-from twentytwo.audience.tasks import ROLLUP_EVERY, audience_rollup_task, audience_tasks_schedule
+from twentytwo.audience.tasks import (
+    ROLLUP_EVERY,
+    audience_retention_task,
+    audience_rollup_task,
+    audience_tasks_schedule,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -234,3 +240,49 @@ def test_catching_up_over_silent_weeks_takes_few_windows(city, jazz):
     ]
     days = ListeningDay.objects.order_by("local_date").values_list("local_date", flat=True)
     assert [d.day for d in days] == [2, 23]
+
+
+def test_old_months_get_new_listener_ids_one_per_listener_and_month(city, jazz, soul, settings):
+    settings.AUDIENCE_LISTENER_ID_DAYS = 40
+    # March: Ann twice (two genres, two days) and Bob; April: Ann again.
+    listen(ANN, local(8, 0, day=2), local(8, 20, day=2), city=city, genre=jazz)
+    listen(ANN, local(8, 0, day=9), local(8, 20, day=9), city=city, genre=soul)
+    listen(BOB, local(8, 0, day=9), local(8, 20, day=9), city=city, genre=jazz)
+    listen(ANN, local(8, 0, day=6, month=4), local(8, 20, day=6, month=4), city=city, genre=jazz)
+    rollup_run(now=local(12, 0, day=6, month=4))
+    march = CreditedQuarterHour.objects.filter(local_date__month=3)
+    april = CreditedQuarterHour.objects.filter(local_date__month=4)
+    march_rows, april_rows = march.count(), list(april.values_list("listener", flat=True))
+    assert set(march.values_list("listener", flat=True)) == {ANN, BOB}
+
+    # 40 days after 6 April only March is wholly past the limit.
+    now = local(12, 0, day=16, month=5)
+    changed = credited_listeners_pseudonymize(now=now)
+
+    assert changed == march_rows
+    new_ids = set(march.values_list("listener", flat=True))
+    # Still two browsers in March (its cume is unchanged), neither by its cookie's id.
+    assert len(new_ids) == 2 and not new_ids & {ANN, BOB}
+    # Ann's March rows, over two days and two genres, share one id.
+    first_day = set(march.filter(local_date__day=2).values_list("listener", flat=True))
+    assert len(first_day) == 1 and first_day < new_ids
+    assert set(march.values_list("pseudonymous", flat=True)) == {True}
+    # April is untouched, and a second run changes nothing.
+    assert list(april.values_list("listener", flat=True)) == april_rows
+    assert credited_listeners_pseudonymize(now=now) == 0
+    assert set(march.values_list("listener", flat=True)) == new_ids
+
+
+def test_the_retention_task_replaces_old_ids_too(city, jazz, settings):
+    settings.AUDIENCE_LISTENER_ID_DAYS = 1
+    listen(ANN, local(8, 0, day=2), local(8, 20, day=2), city=city, genre=jazz)
+    rollup_run(now=local(12, 0, day=2))
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(timezone, "now", lambda: local(12, 0, day=2, month=5))
+        audience_retention_task.call()
+
+    assert not CreditedQuarterHour.objects.filter(listener=ANN).exists()
+    assert set(CreditedQuarterHour.objects.values_list("pseudonymous", flat=True)) == {True}
+    assert CreditedQuarterHour.objects.values("listener").distinct().count() == 1

@@ -38,8 +38,14 @@ PERSONAL_DATA = {
         "purpose": "audience_statistics",
         "legal_basis": "analytics_cookie",
         "retention": {
-            "kept": (
-                "the ratings of any past period are computed from these rows; no limit is set yet"
+            "days_setting": "AUDIENCE_LISTENER_ID_DAYS",
+            "after": "slot_start",
+            # The rows stay (the ratings of past periods are computed from them); the ids
+            # are replaced, a month at a time, by ids that hold for that month only.
+            "applied_by": "twentytwo.audience.rollups.credited_listeners_pseudonymize",
+            "note": (
+                "rows are kept; whole months past this age get new random ids, one per "
+                "listener and month, so they no longer lead to the cookie or to other months"
             ),
         },
         "fields": {

@@ -89,6 +89,9 @@ class CreditedQuarterHour(models.Model):
     local_date = models.DateField(_("date in the city"))
     local_minute = models.PositiveSmallIntegerField(_("minute of the city's day"))
     listener = models.UUIDField(_("listener"))
+    # Past AUDIENCE_LISTENER_ID_DAYS the listener id is replaced by one random id per
+    # listener, city and month (rollups.credited_listeners_pseudonymize).
+    pseudonymous = models.BooleanField(_("id replaced per month"), default=False)
 
     class Meta:
         constraints = [

@@ -11,7 +11,11 @@ from datetime import timedelta
 
 from django.tasks import task
 
-from twentytwo.audience.rollups import events_delete_expired, rollup_run
+from twentytwo.audience.rollups import (
+    credited_listeners_pseudonymize,
+    events_delete_expired,
+    rollup_run,
+)
 from twentytwo.config.scheduling import task_schedule
 
 ROLLUP_EVERY = timedelta(minutes=5)
@@ -32,9 +36,11 @@ def audience_rollup_task() -> str | None:
 
 @task()
 def audience_retention_task() -> int:
-    """Delete raw events past the retention, then come back tomorrow."""
+    """Delete raw events past the retention and replace the listener ids of old months,
+    then come back tomorrow."""
     try:
         deleted = events_delete_expired()
+        credited_listeners_pseudonymize()
     finally:
         task_schedule(audience_retention_task, delay=RETENTION_EVERY)
     return deleted

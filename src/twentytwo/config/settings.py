@@ -140,6 +140,9 @@ TASKS = {
 # Days raw listening events are kept before the retention task deletes them; rollups
 # (the ratings' source) are kept.
 AUDIENCE_RETENTION_DAYS = env_int("TWENTYTWO_AUDIENCE_RETENTION_DAYS", 90)
+# Days after which the listener ids in the credited quarter hours are replaced by ids that
+# change every month: longer than the listener cookie lives (390 days).
+AUDIENCE_LISTENER_ID_DAYS = env_int("TWENTYTWO_AUDIENCE_LISTENER_ID_DAYS", 400)
 
 # Where people write with questions and requests about their data; shown on the privacy pages.
 PRIVACY_CONTACT_EMAIL = env_str("TWENTYTWO_PRIVACY_CONTACT_EMAIL", "privacy@22tracks.example")

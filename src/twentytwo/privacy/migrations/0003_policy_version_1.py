@@ -27,7 +27,7 @@ TEXT_EN = """\
 
 Pages set no cookie. When you press play, the player tells us what happens: a track starts, keeps playing (a signal once a minute), pauses, resumes, jumps, is skipped, ends or stops. The first time it does, our answer gives your browser a cookie named tt_listener that holds a random number and nothing else. It lets us tell one browser's listening from another's, so that we can count listeners per genre, track and hour, the way radio and TV ratings do. It lasts at most 13 months and is only ever sent to us.
 
-We keep these listening signals for 90 days. After that only totals remain, and a list of which random numbers listened in which quarter hour, which we need to work out the ratings of past periods; that list has no time limit yet. None of this is ever combined with an account, an IP address or anything else about you: a signed-in listener is counted exactly like one who is not.
+We keep these listening signals for 90 days. After that only totals remain, and a list of which random numbers listened in which quarter hour, which we need to work out the ratings of past periods. After 400 days, longer than the cookie itself lives, the numbers in that list are replaced, a month at a time, by new random numbers that hold for that month only, so the list no longer leads back to any cookie and one month can no longer be joined to another. None of this is ever combined with an account, an IP address or anything else about you: a signed-in listener is counted exactly like one who is not.
 
 You can switch counting off on our About page; we then set a cookie named tt_count with the value off, so that the player remembers it. Nothing is counted either when your browser sends the Global Privacy Control signal or refuses cookies. The music plays just the same.
 
@@ -75,7 +75,7 @@ Our web servers note the requests they answer (the time, the address asked for, 
 
 ## How long we keep data
 
-Our record of processing lists every kind of personal data we hold, why, on what legal basis and for how long. In short: account data as long as the account exists; listening signals 90 days; sessions until they end; cookie choices two years; a guardian request that is never confirmed 30 days; requests about personal data two years after they are settled; records of releases five years.
+Our record of processing lists every kind of personal data we hold, why, on what legal basis and for how long. In short: account data as long as the account exists; listening signals 90 days; the random numbers in the ratings list 400 days; sessions until they end; cookie choices two years; a guardian request that is never confirmed 30 days; requests about personal data two years after they are settled; records of releases five years.
 
 ## Children
 
@@ -121,7 +121,7 @@ TEXT_NL = """\
 
 Pagina's zetten geen cookie. Als je op play drukt, meldt de speler ons wat er gebeurt: een nummer begint, speelt door (eens per minuut een signaal), pauzeert, gaat verder, springt, wordt overgeslagen, eindigt of stopt. De eerste keer geeft ons antwoord je browser een cookie met de naam tt_listener, met een willekeurig getal en verder niets. Daarmee onderscheiden we het luisteren van de ene browser van dat van de andere, zodat we luisteraars kunnen tellen per genre, nummer en uur, zoals bij kijk- en luistercijfers van radio en tv. Het cookie blijft hooguit 13 maanden en gaat alleen naar ons.
 
-Deze luistersignalen bewaren we 90 dagen. Daarna blijven alleen totalen over, en een lijst van welke willekeurige getallen in welk kwartier luisterden, die we nodig hebben om de cijfers van eerdere periodes te berekenen; voor die lijst geldt nog geen termijn. Niets hiervan wordt ooit gekoppeld aan een account, een IP-adres of iets anders over jou: een ingelogde luisteraar wordt precies zo geteld als een luisteraar die niet is ingelogd.
+Deze luistersignalen bewaren we 90 dagen. Daarna blijven alleen totalen over, en een lijst van welke willekeurige getallen in welk kwartier luisterden, die we nodig hebben om de cijfers van eerdere periodes te berekenen. Na 400 dagen, langer dan de cookie zelf bestaat, worden de getallen in die lijst per maand vervangen door nieuwe willekeurige getallen die alleen voor die maand gelden, zodat de lijst niet meer terugleidt naar een cookie en de ene maand niet meer aan de andere te koppelen is. Niets hiervan wordt ooit gekoppeld aan een account, een IP-adres of iets anders over jou: een ingelogde luisteraar wordt precies zo geteld als een luisteraar die niet is ingelogd.
 
 Je kunt het tellen uitzetten op onze pagina Over; we zetten dan een cookie met de naam tt_count en de waarde off, zodat de speler dat onthoudt. Er wordt ook niets geteld als je browser het signaal Global Privacy Control meestuurt of cookies weigert. De muziek speelt gewoon door.
 
@@ -169,7 +169,7 @@ Onze webservers noteren de verzoeken die ze beantwoorden (het tijdstip, het gevr
 
 ## Hoe lang we gegevens bewaren
 
-Ons register van verwerkingen noemt elke soort persoonsgegevens die we hebben, waarvoor, op welke grondslag en hoe lang. In het kort: accountgegevens zolang het account bestaat; luistersignalen 90 dagen; sessies tot ze eindigen; cookiekeuzes twee jaar; een verzoek aan een ouder of voogd dat nooit bevestigd wordt 30 dagen; verzoeken over persoonsgegevens twee jaar nadat ze zijn afgehandeld; vastleggingen van verstrekkingen vijf jaar.
+Ons register van verwerkingen noemt elke soort persoonsgegevens die we hebben, waarvoor, op welke grondslag en hoe lang. In het kort: accountgegevens zolang het account bestaat; luistersignalen 90 dagen; de willekeurige getallen in de lijst voor de cijfers 400 dagen; sessies tot ze eindigen; cookiekeuzes twee jaar; een verzoek aan een ouder of voogd dat nooit bevestigd wordt 30 dagen; verzoeken over persoonsgegevens twee jaar nadat ze zijn afgehandeld; vastleggingen van verstrekkingen vijf jaar.
 
 ## Kinderen
 
