@@ -6,13 +6,13 @@ table with the same numbers beside it."""
 
 from django import template
 
-from twentytwo.web.charts import nice_ceiling
+from twentytwo.web.charts import bars_layout, nice_ceiling
 
 register = template.Library()
 
 WIDTH, HEIGHT = 640, 220
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 32
-BAR_HEIGHT, BAR_GAP, BAR_LABEL = 18, 6, 140
+BAR_LABEL = 140
 
 
 @register.inclusion_tag("audience/charts/line.html")
@@ -61,30 +61,10 @@ def line_chart(points, key: str, title: str, unit: str = "", chart_id: str = "")
 
 @register.inclusion_tag("audience/charts/bars.html")
 def bar_chart(rows, key: str, title: str, unit: str = "", chart_id: str = ""):
-    values = [float(row[key]) for row in rows]
-    top = nice_ceiling(max(values, default=0))
-    inner_w = WIDTH - BAR_LABEL - RIGHT - 48
-    bars = []
-    for i, (row, value) in enumerate(zip(rows, values, strict=True)):
-        y = TOP + i * (BAR_HEIGHT + BAR_GAP)
-        bars.append(
-            {
-                "label": row["genre"],
-                "value": value,
-                "y": y,
-                "text_y": y + BAR_HEIGHT - 5,
-                "width": round(value / top * inner_w, 1),
-                "value_x": round(BAR_LABEL + value / top * inner_w + 6, 1),
-            }
-        )
-    return {
-        "id": chart_id or key,
-        "title": title,
-        "unit": unit,
-        "width": WIDTH,
-        "height": TOP * 2 + len(bars) * (BAR_HEIGHT + BAR_GAP),
-        "label_x": BAR_LABEL - 8,
-        "bar_x": BAR_LABEL,
-        "bar_height": BAR_HEIGHT,
-        "bars": bars,
-    }
+    layout = bars_layout(
+        [row["genre"] for row in rows],
+        [float(row[key]) for row in rows],
+        label_width=BAR_LABEL,
+        value_room=48,
+    )
+    return {"id": chart_id or key, "title": title, "unit": unit, **layout}

@@ -8,13 +8,13 @@ from django import template
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
-from twentytwo.web.charts import nice_ceiling
+from twentytwo.web.charts import bars_layout, nice_ceiling
 
 register = template.Library()
 
 WIDTH, HEIGHT = 640, 220
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 32
-BAR_HEIGHT, BAR_GAP, BAR_LABEL = 18, 6, 190
+BAR_LABEL = 190
 MAX_AXIS_LABELS = 8
 
 
@@ -64,30 +64,10 @@ def time_chart(points, key: str, title: str, unit: str = "", label_format: str =
 @register.inclusion_tag("traffic/charts/bars.html")
 def bar_chart(rows, label: str, key: str, title: str, unit: str = "", chart_id: str = ""):
     """Horizontal bars of `key` of each row, labelled by its `label`."""
-    values = [float(getattr(row, key)) for row in rows]
-    top = nice_ceiling(max(values, default=0))
-    inner_w = WIDTH - BAR_LABEL - RIGHT - 64
-    bars = []
-    for i, (row, value) in enumerate(zip(rows, values, strict=True)):
-        y = TOP + i * (BAR_HEIGHT + BAR_GAP)
-        bars.append(
-            {
-                "label": getattr(row, label),
-                "value": round(value, 2),
-                "y": y,
-                "text_y": y + BAR_HEIGHT - 5,
-                "width": round(value / top * inner_w, 1),
-                "value_x": round(BAR_LABEL + value / top * inner_w + 6, 1),
-            }
-        )
-    return {
-        "id": chart_id or key,
-        "title": title,
-        "unit": unit,
-        "width": WIDTH,
-        "height": TOP * 2 + len(bars) * (BAR_HEIGHT + BAR_GAP),
-        "label_x": BAR_LABEL - 8,
-        "bar_x": BAR_LABEL,
-        "bar_height": BAR_HEIGHT,
-        "bars": bars,
-    }
+    layout = bars_layout(
+        [getattr(row, label) for row in rows],
+        [round(float(getattr(row, key)), 2) for row in rows],
+        label_width=BAR_LABEL,
+        value_room=64,
+    )
+    return {"id": chart_id or key, "title": title, "unit": unit, **layout}
