@@ -109,13 +109,28 @@ def _wait_until_ready(server: Server, ready_path: str, timeout: float = 30.0) ->
     )
 
 
-def _stop(server: Server, grace: float = 10.0) -> None:
-    """Ask the server's process group to stop; kill it when it does not within `grace`."""
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _stop(server: Server, grace: float = 30.0) -> None:
+    """Ask the server's process group to stop and wait for all of it (the app server's
+    access log loader ends last, after loading what the workers handed over as they
+    stopped); kill what is left after `grace`."""
     if server.process.poll() is None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(server.pid, signal.SIGTERM)
         with contextlib.suppress(subprocess.TimeoutExpired):
             server.process.wait(timeout=grace)
+    deadline = time.monotonic() + grace
+    while _group_alive(server.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
     # Workers can outlive a master that died first; the group takes them all.
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(server.pid, signal.SIGKILL)
@@ -152,22 +167,21 @@ def app_server(
     extra_env: dict[str, str] | None = None,
     name: str | None = None,
 ) -> contextlib.AbstractContextManager[Server]:
-    """Run the app exactly as `make demo` does (`python -m twentytwo serve`), minus the
-    app server's own access log: the baselines log nothing either.
+    """Run the app exactly as `make demo` does (`python -m twentytwo serve`, which also
+    starts the access log's loader), without the app server's own access log: the
+    baselines log nothing either.
 
     With `var_dir`, on the database (and secret key) there instead of the demo's: the
     beacon benchmark writes events, which must not land in the demo's listening figures.
     `extra_env` adds settings (the traffic benchmark turns the site's access log off)."""
-    from twentytwo.web.management.commands.serve import server_command
-
     port = free_port()
-    command = server_command(
-        host=HOST,
-        port=port,
-        workers=int(os.environ.get("WEB_WORKERS", "2")),
-        threads=int(os.environ.get("WEB_THREADS", "8")),
-        access_log=False,
-    )
+    command = [
+        sys.executable, "-m", "twentytwo", "serve",
+        "--host", HOST,
+        "--port", str(port),
+        "--workers", os.environ.get("WEB_WORKERS", "2"),
+        "--threads", os.environ.get("WEB_THREADS", "8"),
+    ]  # fmt: skip
     env = None
     if var_dir is not None or extra_env:
         env = {**os.environ, **(extra_env or {})}

@@ -6,6 +6,8 @@ from django.db import close_old_connections
 from twentytwo.audience.budget import beacon_budget
 from twentytwo.audience.selectors import placements_forget
 from twentytwo.streaming.selectors import stream_source_cache_clear
+from twentytwo.traffic.loader import AccessLogLoader
+from twentytwo.traffic.metrics import Counters
 from twentytwo.traffic.writer import AccessLogWriter, access_log_writer_install
 
 
@@ -54,9 +56,15 @@ def wsgi_on_test_connection(db):
 def access_log(tmp_path):
     """Give requests through the WSGI application a writer without a background thread.
 
-    No thread may write to the database beside a test; the records wait until a test
-    flushes them, into its own folder."""
-    writer = AccessLogWriter(directory=tmp_path / "log", background=False)
+    No thread or process may write to the database beside a test; the records wait until a
+    test flushes them, which hands them over to the spool and loads them (as
+    ACCESS_LOG_LOADER = "inline" does), into the test's own folder and counters."""
+    counters = Counters()
+    spool = tmp_path / "log" / "spool"
+    loader = AccessLogLoader(spool_directory=spool, directory=tmp_path / "log", counters=counters)
+    writer = AccessLogWriter(
+        spool_directory=spool, counters=counters, loader=loader, background=False
+    )
     previous = access_log_writer_install(writer)
     yield writer
     access_log_writer_install(previous)

@@ -41,6 +41,6 @@ def records(access_log) -> list[AccessRecord]:
 def file_lines(access_log) -> list[dict]:
     access_log.flush()
     lines = []
-    for day_file in day_files(access_log.directory):
+    for day_file in day_files(access_log.loader.directory):
         lines += [json.loads(line) for line in day_file.path.read_text().splitlines()]
     return lines

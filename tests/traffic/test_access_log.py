@@ -11,7 +11,9 @@ from django.test import Client
 from tests.traffic.conftest import file_lines, records
 from tests.traffic.wsgi import call
 from twentytwo.streaming.signing import stream_url
+from twentytwo.traffic.loader import AccessLogLoader
 from twentytwo.traffic.models import AccessRecord
+from twentytwo.traffic.spool import spool_files
 
 LISTENER = uuid.UUID("0123456789abcdef0123456789abcdef")
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
@@ -77,6 +79,36 @@ def test_a_signed_in_request_records_no_user_id_email_or_name(site, station, acc
     for value in line.values():
         assert str(value) not in {session, user.email, user.username, user.first_name}
     assert session not in str(line) and "marieke" not in str(line).lower()
+
+
+def test_the_session_csrf_token_and_referrers_path_never_leave_the_request(
+    site, station, access_log
+):
+    """The spool is the one place a request's strings are written down before they become a
+    record: it gets the audience cookies and the referrer's origin, nothing else of them."""
+    listener = "0123456789abcdef0123456789abcdef"
+    session, csrf = "s3ss10nvalu3s3ss10nvalu3s3ss10nx", "csrfvaluecsrfvaluecsrfvalue12345"
+    cookie = f"csrftoken={csrf}; sessionid={session}; tt_listener={listener}; tt_consent=v1"
+    referer = "https://blog.example.org:8443/posts/22?code=one-time-secret#top"
+    call(site, "/api/cities", headers={"Cookie": cookie, "Referer": referer})
+
+    access_log.loader = None  # hand over only: look at the spool file itself
+    access_log.flush()
+    (spooled,) = spool_files(access_log.spool_directory)
+    raw = spooled.path.read_bytes()
+    assert listener.encode() in raw
+    for secret in (session, csrf, "sessionid", "csrftoken", "tt_consent", "posts", "one-time"):
+        assert secret.encode() not in raw, secret
+
+    loader = AccessLogLoader(
+        spool_directory=access_log.spool_directory,
+        directory=access_log.spool_directory.parent,
+        counters=access_log.counters,
+    )
+    assert loader.load() == 1
+    (record,) = AccessRecord.objects.all()
+    assert record.listener.hex == listener
+    assert record.referrer_host == "blog.example.org"
 
 
 def test_city_page_genre_page_and_track_page_resolve_to_their_ids(site, station, access_log):

@@ -1,5 +1,6 @@
 """The operations dashboard: the figures of a known set of records, for staff only."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -200,3 +201,17 @@ def test_only_staff_see_the_dashboard(db, pinned):
     signed_in = client.get(URL)
     assert signed_in.status_code == 302
     assert signed_in["Location"].startswith("/admin/login/")
+
+
+def test_the_page_says_when_records_still_wait_for_the_loader(staff, settings, tmp_path):
+    from twentytwo.traffic.spool import spool_write
+
+    settings.ACCESS_LOG_SPOOL_DIR = tmp_path / "spool"
+    assert 'id="backlog"' not in staff.get(URL).content.decode()
+
+    spool_write(tmp_path / "spool", [])
+    spool_write(tmp_path / "spool", [])
+    html = staff.get(URL).content.decode()
+
+    assert "Not yet here: 2 batches of records (" in html
+    assert re.search(r"wait for the loader, the oldest from \d+ s ago\.", html)

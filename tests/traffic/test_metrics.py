@@ -199,13 +199,42 @@ def test_the_figures_of_the_servers_other_processes_are_added(
 def test_this_process_leaves_its_figures_for_the_others_after_each_write(
     site, db, tmp_path, metrics_dir
 ):
+    from twentytwo.traffic.loader import AccessLogLoader
+    from twentytwo.traffic.metrics import Counters
     from twentytwo.traffic.writer import AccessLogWriter, access_log_writer_install
 
+    counters = Counters()
+    loader = AccessLogLoader(
+        spool_directory=tmp_path / "spool",
+        directory=tmp_path / "log",
+        counters=counters,
+        metrics_directory=metrics_dir,
+    )
     writer = AccessLogWriter(
-        directory=tmp_path / "log", metrics_directory=metrics_dir, background=False
+        spool_directory=tmp_path / "spool", counters=counters, loader=loader, background=False
     )
     access_log_writer_install(writer)
     call(site, "/api/cities")
     writer.flush()
     (snapshot,) = [json.loads(p.read_text()) for p in metrics_dir.glob("*.json")]
     assert snapshot["requests"] == [["api:cities", "GET", "200", 1]]
+
+
+def test_what_waits_for_the_loader_and_what_it_set_aside_are_shown(
+    site, staff_cookie, access_log, metrics_dir
+):
+    from twentytwo.traffic.spool import spool_write
+
+    spool = access_log.spool_directory
+    (spool / "00000000000000000001-1-1.hits").parent.mkdir(parents=True, exist_ok=True)
+    (spool / "00000000000000000001-1-1.hits").write_bytes(b"not a spool file")
+    access_log.flush()  # loads: sets the unreadable file aside
+    waiting = spool_write(spool, [("not loaded yet",)])
+
+    found = series(call(site, "/metrics", headers={"Cookie": staff_cookie}).text)
+
+    assert found["twentytwo_access_log_spool_files_rejected_total"] == 1
+    assert found["twentytwo_access_log_spool_files"] == 1
+    assert found["twentytwo_access_log_spool_bytes"] == waiting.stat().st_size
+    assert 0 <= found["twentytwo_access_log_spool_oldest_seconds"] < 60
+    assert found['twentytwo_access_log_records_lost_total{sink="spool"}'] == 0

@@ -2,6 +2,7 @@
 after ninety, in the table and in the day files, by the hourly task that keeps itself going."""
 
 import json
+import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,8 +11,12 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from twentytwo.traffic.files import day_file_path, day_files, records_append
+from twentytwo.traffic.loader import AccessLogLoader
+from twentytwo.traffic.metrics import Counters
 from twentytwo.traffic.models import AccessRecord, WorkerHeartbeat
+from twentytwo.traffic.records import Hit
 from twentytwo.traffic.services import access_records_store, traffic_retention_apply
+from twentytwo.traffic.spool import spool_files, spool_reject, spool_write
 from twentytwo.traffic.tasks import (
     HEARTBEAT_EVERY,
     RETENTION_EVERY,
@@ -51,6 +56,8 @@ def record(at: datetime, ip: str = "198.51.100.23", **fields) -> dict:
 @pytest.fixture
 def log_dir(settings, tmp_path):
     settings.ACCESS_LOG_DIR = tmp_path / "log"
+    settings.ACCESS_LOG_SPOOL_DIR = tmp_path / "log" / "spool"
+    settings.METRICS_DIR = tmp_path / "metrics"
     settings.TRAFFIC_IP_TRUNCATE_DAYS = 7
     settings.TRAFFIC_RETENTION_DAYS = 90
     return settings.ACCESS_LOG_DIR
@@ -163,3 +170,48 @@ def test_the_command_applies_retention_now(db, log_dir, capsys):
     access_records_store(records=[record(now - 8 * DAY), record(now - 91 * DAY)])
     call_command("traffic_retention")
     assert "Cut 1 address(es) and deleted 1 record(s)" in capsys.readouterr().out
+
+
+def _hit(at: datetime, request_id: str) -> tuple:
+    started = int(at.timestamp() * 1_000_000)
+    return tuple(Hit(started, 900, request_id, "GET", "/api/cities", 200, 10, "198.51.100.23",
+                     None, None, None, None, None))  # fmt: skip
+
+
+def _aged(path, at: datetime):
+    os.utime(path, (at.timestamp(), at.timestamp()))
+    return path
+
+
+def test_retention_loads_the_spool_when_no_loader_is_at_work(db, log_dir):
+    spool = log_dir / "spool"
+    spool_write(spool, [_hit(NOW - HOUR, "a" * 32), _hit(NOW - HOUR, "b" * 32)])
+
+    result = traffic_retention_apply(now=NOW)
+
+    assert result.records_loaded == 2
+    assert sorted(AccessRecord.objects.values_list("request_id", flat=True)) == ["a" * 32, "b" * 32]
+    assert spool_files(spool) == []
+
+
+def test_spool_files_that_waited_past_the_address_limit_are_removed(db, log_dir):
+    spool = log_dir / "spool"
+    old, fresh = NOW - 7 * DAY - HOUR, NOW - 7 * DAY + HOUR
+    waiting_old = _aged(spool_write(spool, [_hit(old, "c" * 32)]), old)
+    waiting_fresh = _aged(spool_write(spool, [_hit(fresh, "d" * 32)]), fresh)
+    rejected = spool_write(spool, [])
+    spool_reject(rejected)
+    rejected_old = _aged(rejected.with_suffix(".rejected"), old)
+    half_written = spool / ".00000000000000000001-9-9.tmp"
+    half_written.write_bytes(b"cut short")
+    _aged(half_written, old)
+    # A loader is at work (say, stuck): retention leaves the loading to it.
+    busy = AccessLogLoader(spool_directory=spool, directory=log_dir, counters=Counters())
+    with busy.lock(wait=False):
+        result = traffic_retention_apply(now=NOW)
+
+    assert result.records_loaded == 0
+    assert result.spool_files_deleted == 3
+    assert [f.path for f in spool_files(spool)] == [waiting_fresh]
+    assert not waiting_old.exists() and not rejected_old.exists() and not half_written.exists()
+    assert not AccessRecord.objects.exists()

@@ -27,8 +27,12 @@ from tests.config.test_settings import _manage
             "TWENTYTWO_ACCESS_LOG_FLUSH_SECONDS must be a number; got 'soon'",
         ),
         ({"TWENTYTWO_LOG_FORMAT": "xml"}, "TWENTYTWO_LOG_FORMAT must be json or text; got 'xml'"),
+        (
+            {"TWENTYTWO_ACCESS_LOG_LOADER": "thread"},
+            'TWENTYTWO_ACCESS_LOG_LOADER must be "process" or "inline".',
+        ),
     ],
-    ids=["proxy", "internal", "retention", "flush", "log-format"],
+    ids=["proxy", "internal", "retention", "flush", "log-format", "loader"],
 )
 def test_a_bad_traffic_setting_stops_start_up_with_a_clear_message(tmp_path, env, message):
     result = _manage("check", TWENTYTWO_VAR_DIR=str(tmp_path), **env)

@@ -1,5 +1,6 @@
 """At a clean stop of the app server every record still waiting in a worker is written:
-the real server (granian, as `make demo` runs it), real workers, a real SIGTERM."""
+the real server as `make demo` runs it (`serve`: granian, its workers and the access log's
+loader), a real SIGTERM to all of them, as a terminal's Ctrl-C or a service manager sends."""
 
 import http.client
 import json
@@ -15,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from tests.config.test_app_server import free_port
-from twentytwo.web.management.commands.serve import server_command
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUESTS = 40
@@ -42,10 +42,24 @@ def _ready(port: int, server: subprocess.Popen, log, *, workers: int) -> None:
     pytest.fail(f"the server did not start; its log ends:\n{log.read_text()[-8000:]}")
 
 
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 def _stopped(server: subprocess.Popen, log) -> None:
-    """Wait for the server to stop; if it does not, fail with its workers' stacks."""
+    """Wait for the server and the rest of its group (the loader ends last) to stop; if
+    they do not, fail with the workers' stacks."""
     try:
         server.wait(timeout=60)
+        deadline = time.monotonic() + 60
+        while _group_alive(server.pid):
+            if time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(server.args, 60)
+            time.sleep(0.05)
     except subprocess.TimeoutExpired:
         workers = subprocess.run(
             ["pgrep", "-P", str(server.pid)], capture_output=True, text=True
@@ -53,7 +67,7 @@ def _stopped(server: subprocess.Popen, log) -> None:
         for pid in workers:
             os.kill(int(pid), signal.SIGABRT)  # faulthandler prints every thread's stack
         time.sleep(2)
-        server.kill()
+        os.killpg(server.pid, signal.SIGKILL)
         server.wait()
         pytest.fail(f"the server did not stop; its log ends:\n{log.read_text()[-8000:]}")
 
@@ -81,10 +95,13 @@ def test_records_still_waiting_are_written_when_the_server_stops(tmp_path):
         capture_output=True,
     )
     port = free_port()
-    command = server_command(host="127.0.0.1", port=port, workers=2, threads=2, access_log=False)
+    command = [sys.executable, "-m", "twentytwo", "serve", "--port", str(port), "--workers", "2",
+               "--threads", "2"]  # fmt: skip
     log = tmp_path / "server.log"
     with log.open("wb") as output:
-        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
+        server = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=output, stderr=output, start_new_session=True
+        )
     ids = []
     try:
         _ready(port, server, log, workers=2)
@@ -97,8 +114,9 @@ def test_records_still_waiting_are_written_when_the_server_stops(tmp_path):
             ids.append(response.getheader("X-Request-ID"))
             connection.close()
         assert not list((tmp_path / "log").glob("*.jsonl"))
+        assert not list((tmp_path / "log" / "spool").glob("*.hits"))
     finally:
-        server.send_signal(signal.SIGTERM)
+        os.killpg(server.pid, signal.SIGTERM)
         _stopped(server, log)
 
     lines = [

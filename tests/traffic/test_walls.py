@@ -20,12 +20,14 @@ RECORD_MODULES = (
     "addresses.py",
     "batches.py",
     "files.py",
+    "loader.py",
     "metrics.py",
     "models.py",
     "personal_data.py",
     "records.py",
     "request_ids.py",
     "services.py",
+    "spool.py",
     "writer.py",
 )
 FORBIDDEN_FIELD_WORDS = {"user", "users", "email", "mail", "name", "username", "session"}

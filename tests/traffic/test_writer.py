@@ -1,6 +1,9 @@
-"""The buffered writer: records leave the request path, a full disk or a failing table
-costs records (counted) and never a request, and nothing waiting is lost at a clean stop."""
+"""The buffered writer and the loader: records leave the request path, a full disk, a full
+spool or a failing table costs records (counted) and never a request, an unreadable spool
+file is set aside, and nothing waiting is lost at a clean stop."""
 
+import io
+import marshal
 import os
 import time
 from datetime import UTC, datetime
@@ -11,12 +14,16 @@ from django.db import connection
 from tests.traffic.conftest import file_lines, records
 from tests.traffic.wsgi import call
 from twentytwo.traffic.files import day_file_path
+from twentytwo.traffic.loader import AccessLogLoader, LoaderBusy
+from twentytwo.traffic.metrics import Counters
 from twentytwo.traffic.models import AccessRecord
 from twentytwo.traffic.records import Hit
+from twentytwo.traffic.spool import spool_files, spool_read, spool_write
 from twentytwo.traffic.writer import AccessLogWriter, access_log_writer_install
 
 
-def hit(path: str = "/api/cities", **fields) -> Hit:
+def hit(path: str = "/api/cities", **fields) -> tuple:
+    """A hit as the request path hands it over: a plain tuple of Hit's fields."""
     values = {
         "started_us": time.time_ns() // 1000,
         "duration_us": 1500,
@@ -32,21 +39,29 @@ def hit(path: str = "/api/cities", **fields) -> Hit:
         "referer": None,
         "gpc": None,
     }
-    return Hit(**{**values, **fields})
+    return tuple(Hit(**{**values, **fields}))
+
+
+def loaded(tmp_path, counters=None) -> AccessLogLoader:
+    return AccessLogLoader(
+        spool_directory=tmp_path / "spool",
+        directory=tmp_path / "log",
+        counters=Counters() if counters is None else counters,
+    )
 
 
 def test_nothing_is_written_during_the_request(site, db, access_log):
     call(site, "/api/cities")
     assert access_log.pending == 1
     assert not AccessRecord.objects.exists()
-    assert not access_log.directory.exists()
+    assert not access_log.loader.directory.exists()
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
 def test_a_full_disk_loses_the_files_copy_counted_and_the_request_is_answered(site, db, access_log):
-    access_log.directory.mkdir(parents=True)
+    access_log.loader.directory.mkdir(parents=True)
     today = datetime.now(UTC).date()
-    day_file_path(access_log.directory, today).symlink_to("/dev/full")
+    day_file_path(access_log.loader.directory, today).symlink_to("/dev/full")
 
     answer = call(site, "/api/cities")
 
@@ -76,7 +91,9 @@ def test_a_failing_table_loses_the_tables_copy_counted_and_the_request_is_answer
 
 
 def test_past_the_buffer_limit_records_are_counted_lost(site, db, tmp_path):
-    writer = AccessLogWriter(directory=tmp_path / "small", buffer_limit=2, background=False)
+    writer = AccessLogWriter(
+        spool_directory=tmp_path / "spool", counters=Counters(), buffer_limit=2, background=False
+    )
     access_log_writer_install(writer)
     answers = [call(site, "/api/cities") for _ in range(3)]
 
@@ -85,35 +102,160 @@ def test_past_the_buffer_limit_records_are_counted_lost(site, db, tmp_path):
     assert writer.counters.records_lost == {"buffer": 1}
 
 
-def test_the_thread_writes_a_full_batch_without_waiting_for_the_clock(tmp_path):
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_spool_on_a_full_disk_loses_the_records_counted_and_the_request_is_answered(
+    site, db, tmp_path, monkeypatch
+):
+    counters = Counters()
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    writer = AccessLogWriter(spool_directory=spool, counters=counters, background=False)
+    access_log_writer_install(writer)
+    answer = call(site, "/api/cities")
+    # Every new file in the spool is opened on the full disk.
+    real_open = os.open
+
+    def on_full_disk(path, flags, mode=0o777, **kwargs):
+        if str(path).startswith(str(spool)):
+            return real_open("/dev/full", os.O_WRONLY)
+        return real_open(path, flags, mode, **kwargs)
+
+    monkeypatch.setattr(os, "open", on_full_disk)
+    assert writer.flush() == 0
+    monkeypatch.undo()
+
+    assert answer.status == 200
+    assert counters.records_lost == {"spool": 1}
+    assert list(spool.iterdir()) == []  # no half-written file is left
+
+
+def test_a_spool_that_is_not_a_folder_loses_the_records_counted(tmp_path):
+    counters = Counters()
+    (tmp_path / "spool").write_text("a file where the folder should be")
     writer = AccessLogWriter(
-        directory=tmp_path / "log", flush_seconds=3600, batch_size=2, table=False
+        spool_directory=tmp_path / "spool", counters=counters, background=False
+    )
+    writer.submit(hit())
+    assert writer.flush() == 0
+    assert counters.records_lost == {"spool": 1}
+
+
+def test_past_the_spool_limit_records_are_counted_lost_until_it_empties(tmp_path):
+    counters = Counters()
+    writer = AccessLogWriter(
+        spool_directory=tmp_path / "spool",
+        counters=counters,
+        spool_max_bytes=1,
+        background=False,
+    )
+    writer.submit(hit())
+    assert writer.flush() == 1  # an empty spool takes it
+    writer.submit(hit())
+    assert writer.flush() == 0
+    assert counters.records_lost == {"spool": 1}
+
+    loader = loaded(tmp_path)
+    assert loader.load() == 1
+    writer.submit(hit())
+    assert writer.flush() == 1
+
+
+def test_the_thread_hands_over_a_full_batch_without_waiting_for_the_clock(tmp_path):
+    writer = AccessLogWriter(
+        spool_directory=tmp_path / "spool", flush_seconds=3600, batch_size=2, background=True
     )
     try:
         writer.submit(hit())
         writer.submit(hit())
         deadline = time.monotonic() + 30
-        while writer.counters.records_written.get("file", 0) < 2:
-            assert time.monotonic() < deadline, "the writer's thread never wrote the batch"
+        while not spool_files(tmp_path / "spool"):
+            assert time.monotonic() < deadline, "the writer's thread never handed the batch over"
             time.sleep(0.01)
     finally:
         writer.close()
-    (day_file,) = (tmp_path / "log").iterdir()
-    assert len(day_file.read_text().splitlines()) == 2
+    (spooled,) = spool_files(tmp_path / "spool")
+    assert len(spool_read(spooled.path)) == 2
 
 
-def test_closing_writes_what_is_still_waiting(tmp_path):
-    writer = AccessLogWriter(directory=tmp_path / "log", flush_seconds=3600, table=False)
+def test_closing_hands_over_what_is_still_waiting(tmp_path):
+    writer = AccessLogWriter(spool_directory=tmp_path / "spool", flush_seconds=3600)
     for _ in range(3):
         writer.submit(hit())
-    assert writer.counters.records_written == {}
+    assert spool_files(tmp_path / "spool") == []
 
     writer.close()
     writer.close()
 
-    (day_file,) = (tmp_path / "log").iterdir()
-    assert len(day_file.read_text().splitlines()) == 3
+    (spooled,) = spool_files(tmp_path / "spool")
+    assert len(spool_read(spooled.path)) == 3
     assert not writer._thread.is_alive()
+
+
+def test_the_loader_writes_each_spool_file_once_in_order_and_removes_it(db, tmp_path):
+    first = [hit(request_id=f"{i:032x}", started_us=1_750_000_000_000_000 + i) for i in range(3)]
+    second = [hit(request_id=f"{i:032x}", started_us=1_750_000_001_000_000 + i) for i in (3, 4)]
+    spool_write(tmp_path / "spool", first)
+    spool_write(tmp_path / "spool", second)
+    loader = loaded(tmp_path)
+
+    assert loader.load() == 5
+    assert loader.load() == 0
+
+    assert [r.request_id for r in AccessRecord.objects.order_by("time")] == [
+        f"{i:032x}" for i in range(5)
+    ]
+    assert spool_files(tmp_path / "spool") == []
+    assert loader.counters.records_written == {"file": 5, "table": 5}
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"not a spool file",
+        marshal.dumps((99, [])),  # another layout's version
+        marshal.dumps((1, [("too", "short")])),
+        marshal.dumps((1, [tuple(["text"] * 14)])),  # a number that is text
+    ],
+    ids=["empty", "garbage", "other-version", "short-hit", "wrong-kind"],
+)
+def test_an_unreadable_spool_file_is_set_aside_and_the_others_are_loaded(db, tmp_path, content):
+    spool = tmp_path / "spool"
+    spool_write(spool, [hit(request_id="a" * 32)])
+    (spool / "00000000000000000001-1-1.hits").write_bytes(content)
+    spool_write(spool, [hit(request_id="b" * 32)])
+    loader = loaded(tmp_path)
+
+    assert loader.load() == 2
+
+    assert sorted(AccessRecord.objects.values_list("request_id", flat=True)) == ["a" * 32, "b" * 32]
+    assert spool_files(spool) == []
+    (rejected,) = spool_files(spool, rejected=True)
+    assert rejected.path.read_bytes() == content
+    assert loader.counters.spool_files_rejected == 1
+
+
+def test_one_loader_at_a_time_works_on_a_spool(tmp_path):
+    first, second = loaded(tmp_path), loaded(tmp_path)
+    with first.lock(wait=False), pytest.raises(LoaderBusy), second.lock(wait=False):
+        pass
+    with second.lock(wait=False):
+        pass
+
+
+def test_the_loader_command_loads_what_waits(db, tmp_path, settings):
+    from django.core.management import call_command
+
+    settings.ACCESS_LOG_SPOOL_DIR = tmp_path / "spool"
+    settings.ACCESS_LOG_DIR = tmp_path / "log"
+    settings.METRICS_DIR = tmp_path / "metrics"
+    spool_write(tmp_path / "spool", [hit(request_id="c" * 32)])
+    out = io.StringIO()
+
+    call_command("traffic_loader", "--once", "--normal-priority", stdout=out)
+
+    assert out.getvalue().strip() == "Loaded 1 access record(s)."
+    assert list(AccessRecord.objects.values_list("request_id", flat=True)) == ["c" * 32]
 
 
 def test_a_large_batch_is_stored_and_written_exactly_as_each_record_says(station, tmp_path):
@@ -147,12 +289,19 @@ def test_a_large_batch_is_stored_and_written_exactly_as_each_record_says(station
         )
         for i in range(250)
     ]
-    writer = AccessLogWriter(directory=tmp_path / "log", background=False)
+    counters = Counters()
+    writer = AccessLogWriter(
+        spool_directory=tmp_path / "spool",
+        counters=counters,
+        loader=loaded(tmp_path, counters),
+        background=False,
+    )
     for one in hits:
         writer.submit(one)
     assert writer.flush() == 250
+    assert counters.records_written == {"file": 250, "table": 250}
 
-    expected = [access_record(one, catalog=CatalogIds()) for one in hits]
+    expected = [access_record(Hit._make(one), catalog=CatalogIds()) for one in hits]
     stored = {record.request_id: record for record in AccessRecord.objects.all()}
     assert len(stored) == 250
     for want in expected:

@@ -260,6 +260,20 @@ ACCESS_LOG_FLUSH_SECONDS = env_float("TWENTYTWO_ACCESS_LOG_FLUSH_SECONDS", 1.0)
 ACCESS_LOG_BATCH = env_int("TWENTYTWO_ACCESS_LOG_BATCH", 2000)
 # Records held in memory at most; past this (the writer cannot keep up) they are counted lost.
 ACCESS_LOG_BUFFER = env_int("TWENTYTWO_ACCESS_LOG_BUFFER", 100_000)
+# Where the app server's processes hand their records over to the loader (traffic/spool.py),
+# and how much may wait there before more are counted lost (a loader that is not running).
+ACCESS_LOG_SPOOL_DIR = Path(
+    env_str("TWENTYTWO_ACCESS_LOG_SPOOL_DIR", str(ACCESS_LOG_DIR / "spool"))
+)
+ACCESS_LOG_SPOOL_MAX_BYTES = env_int("TWENTYTWO_ACCESS_LOG_SPOOL_MAX_BYTES", 2 * 1024**3)
+# Who makes and stores the records: "process", a loader beside the app server at the lowest
+# CPU priority (`serve` starts it; `python -m twentytwo traffic_loader` otherwise), or
+# "inline", each process's writer thread (one process and no loader: the development server).
+ACCESS_LOG_LOADER = env_str("TWENTYTWO_ACCESS_LOG_LOADER", "process")
+if ACCESS_LOG_LOADER not in ("process", "inline"):
+    raise ImproperlyConfigured('TWENTYTWO_ACCESS_LOG_LOADER must be "process" or "inline".')
+# Seconds the loader waits between looks at the spool.
+ACCESS_LOG_LOADER_POLL_SECONDS = env_float("TWENTYTWO_ACCESS_LOG_LOADER_POLL_SECONDS", 0.5)
 # Days after which client IP addresses are cut to their network (IPv4 /24, IPv6 /48), and
 # after which records and day files are deleted.
 TRAFFIC_IP_TRUNCATE_DAYS = env_int("TWENTYTWO_TRAFFIC_IP_TRUNCATE_DAYS", 7)

@@ -4,8 +4,8 @@ It wraps everything config/wsgi.py puts in front of Django (the shared response 
 stream fast path, the lean handlers), so the requests those answer are logged too. Its own
 work is small on purpose, since the fastest of those answers take a few tens of
 microseconds: take the time, make an id, and when the answer is complete put a tuple of the
-strings a record needs on the writer's queue. Parsing, resolving and writing happen in the
-writer's thread (writer.py)."""
+strings a record needs (the fields of records.Hit) on the writer's queue. The writer hands
+them over to the loader, which parses, resolves and writes (writer.py, loader.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from time import perf_counter, time_ns
 from django.conf import settings
 
 from twentytwo.traffic.addresses import address_in, address_parse, networks_parse
-from twentytwo.traffic.records import Hit
+from twentytwo.traffic.records import cookies_kept, referer_origin
 from twentytwo.traffic.request_ids import (
     REQUEST_ID_ENVIRON,
     REQUEST_ID_HEADER,
@@ -28,8 +28,6 @@ from twentytwo.traffic.writer import access_log_writer
 # The answer of a listening beacon is kept for /metrics (at most this much of it).
 BEACON_PREFIX = "/api/events"
 MAX_KEPT_BODY_BYTES = 4096
-
-_hit = tuple.__new__
 
 
 def _incoming_request_id(environ: dict) -> str | None:
@@ -84,24 +82,21 @@ class _Answer:
             return
         get = self.environ.get
         writer.submit(
-            _hit(
-                Hit,
-                (
-                    self.started_wall,
-                    int((perf_counter() - self.started) * 1_000_000),
-                    self.request_id,
-                    get("REQUEST_METHOD", ""),
-                    self.path,
-                    self.status,
-                    response_bytes,
-                    get("REMOTE_ADDR", ""),
-                    get("HTTP_X_FORWARDED_FOR"),
-                    get("HTTP_COOKIE"),
-                    get("HTTP_USER_AGENT"),
-                    get("HTTP_REFERER"),
-                    get("HTTP_SEC_GPC"),
-                    body,
-                ),
+            (  # records.Hit's fields, as a plain tuple: the spool keeps nothing else
+                self.started_wall,
+                int((perf_counter() - self.started) * 1_000_000),
+                self.request_id,
+                get("REQUEST_METHOD", ""),
+                self.path,
+                self.status,
+                response_bytes,
+                get("REMOTE_ADDR", ""),
+                get("HTTP_X_FORWARDED_FOR"),
+                cookies_kept(get("HTTP_COOKIE")),
+                get("HTTP_USER_AGENT"),
+                referer_origin(get("HTTP_REFERER")),
+                get("HTTP_SEC_GPC"),
+                body,
             )
         )
 

@@ -85,8 +85,8 @@ class BatchEncoder:
     def _db_value(self, name: str, value):
         return self._prep[TABLE_COLUMNS.index(name)].get_db_prep_save(value, self.connection)
 
-    def _shape(self, hit: Hit) -> Shape:
-        fields = record_shape(hit, catalog=self.catalog)
+    def _shape(self, hit: tuple) -> Shape:
+        fields = record_shape(Hit._make(hit), catalog=self.catalog)
         head = ("method", "route", "path", "status")
         return Shape(
             json_head="".join(f'"{name}": {_json(fields[name])}, ' for name in head),
@@ -112,7 +112,8 @@ class BatchEncoder:
             )
         return known
 
-    def encode(self, hits: list[Hit]) -> Batch:
+    def encode(self, hits: list[tuple]) -> Batch:
+        """Encode hits given as tuples of records.Hit's fields, as the spool holds them."""
         if self._generation != self.catalog.generation or len(self._shapes) > MAX_SHAPES:
             self._shapes.clear()
             self._generation = self.catalog.generation

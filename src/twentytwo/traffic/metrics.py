@@ -1,13 +1,15 @@
 """The figures /metrics reports, counted per process as the access log's records pass by.
 
-Counts are taken in the writer's thread from the records it writes, never in the request
-path. Listening beacons are counted from the answers of POST /api/events, which say how
-many events were accepted and why the others were dropped: the audience app is not asked,
-and a beacon's content is not read here (DESIGN.md, walls 1 and 3)."""
+Counts are taken by the loader from the records it makes (loader.py), never in the request
+path; an app server's process counts only the records it could not hand over. Listening
+beacons are counted from the answers of POST /api/events, which say how many events were
+accepted and why the others were dropped: the audience app is not asked, and a beacon's
+content is not read here (DESIGN.md, walls 1 and 3)."""
 
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections import Counter
 
@@ -16,8 +18,10 @@ DURATION_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 OTHER_METHOD = "other"
 EVENTS_ROUTE = "api:events"
-# Where a record can be lost: the buffer was full, or the file or the table refused it.
-SINK_BUFFER, SINK_FILE, SINK_TABLE = "buffer", "file", "table"
+# Where a record can be lost: the process's buffer was full, the spool could not take it
+# (a full disk, or past its limit), or the file or the table refused it.
+SINK_BUFFER, SINK_SPOOL, SINK_FILE, SINK_TABLE = "buffer", "spool", "file", "table"
+SINKS_LOSING = (SINK_BUFFER, SINK_SPOOL, SINK_FILE, SINK_TABLE)
 MAX_DROP_REASON_CHARS = 32
 
 
@@ -34,6 +38,7 @@ class Counters:
         self.events_dropped: Counter = Counter()  # reason
         self.records_lost: Counter = Counter()  # sink
         self.records_written: Counter = Counter()  # sink
+        self.spool_files_rejected = 0
 
     def count_batch(self, batch) -> None:
         """Add a written batch's tallies (batches.Batch) to the counts."""
@@ -70,6 +75,10 @@ class Counters:
         with self._lock:
             self.records_lost[sink] += count
 
+    def reject_spool_file(self) -> None:
+        with self._lock:
+            self.spool_files_rejected += 1
+
     def wrote(self, sink: str, count: int) -> None:
         with self._lock:
             self.records_written[sink] += count
@@ -88,6 +97,7 @@ class Counters:
                 "events_dropped": dict(self.events_dropped),
                 "records_lost": dict(self.records_lost),
                 "records_written": dict(self.records_written),
+                "spool_files_rejected": self.spool_files_rejected,
             }
 
 
@@ -100,7 +110,7 @@ def snapshots_merge(snapshots: list[dict]) -> dict:
         name: Counter()
         for name in ("response_bytes", "events_dropped", "records_lost", "records_written")
     }
-    accepted = 0
+    accepted = rejected = 0
     for snapshot in snapshots:
         for route, method, status, n in snapshot.get("requests", []):
             requests[(route, method, status)] += n
@@ -112,11 +122,13 @@ def snapshots_merge(snapshots: list[dict]) -> dict:
         for name, counter in merged.items():
             counter.update(snapshot.get(name, {}))
         accepted += snapshot.get("events_accepted", 0)
+        rejected += snapshot.get("spool_files_rejected", 0)
     return {
         "requests": [[*key, n] for key, n in requests.items()],
         "durations": [[r, s, counts, sums[(r, s)]] for (r, s), counts in durations.items()],
         **{name: dict(counter) for name, counter in merged.items()},
         "events_accepted": accepted,
+        "spool_files_rejected": rejected,
     }
 
 
@@ -179,9 +191,10 @@ def exposition(figures: dict, *, gauges: list[tuple[str, str, dict, float]]) -> 
     family(
         "twentytwo_access_log_records_lost_total",
         "counter",
-        "Access records not written: the buffer was full, or the file or the table failed.",
+        "Access records not written: the buffer or the spool was full, or the file or the table"
+        " failed.",
     )
-    for sink in (SINK_BUFFER, SINK_FILE, SINK_TABLE):
+    for sink in SINKS_LOSING:
         n = figures["records_lost"].get(sink, 0)
         lines.append(f"twentytwo_access_log_records_lost_total{_labels(sink=sink)} {n}")
     family(
@@ -190,6 +203,14 @@ def exposition(figures: dict, *, gauges: list[tuple[str, str, dict, float]]) -> 
     for sink in (SINK_FILE, SINK_TABLE):
         n = figures["records_written"].get(sink, 0)
         lines.append(f"twentytwo_access_log_records_written_total{_labels(sink=sink)} {n}")
+    family(
+        "twentytwo_access_log_spool_files_rejected_total",
+        "counter",
+        "Spool files the loader could not read and set aside.",
+    )
+    lines.append(
+        f"twentytwo_access_log_spool_files_rejected_total {figures['spool_files_rejected']}"
+    )
 
     seen: set[str] = set()
     for gauge, help_text, labels, value in gauges:
@@ -198,3 +219,20 @@ def exposition(figures: dict, *, gauges: list[tuple[str, str, dict, float]]) -> 
             seen.add(gauge)
         lines.append(f"{gauge}{_labels(**labels) if labels else ''} {_number(value)}")
     return "\n".join(lines) + "\n"
+
+
+_process_counters = Counters()
+
+
+def process_counters() -> Counters:
+    """This process's counters, shared by its writer and its loader (if it runs one)."""
+    return _process_counters
+
+
+def _fresh_counters_after_fork() -> None:
+    # A forked process counts from nothing: the parent's counts are the parent's.
+    global _process_counters
+    _process_counters = Counters()
+
+
+os.register_at_fork(after_in_child=_fresh_counters_after_fork)

@@ -13,7 +13,13 @@ PERSONAL_DATA = {
         "retention": {
             "days_setting": "TRAFFIC_RETENTION_DAYS",
             "after": "time",
-            "note": "the day files under var/log follow the same limits (traffic_retention)",
+            "note": (
+                "the day files under var/log follow the same limits (traffic_retention); "
+                "before it is a record, a request's address, listener cookie, user agent and "
+                "referrer's origin wait in var/log/spool for the seconds until the loader "
+                "makes the record, and retention removes anything there older than "
+                "TRAFFIC_IP_TRUNCATE_DAYS"
+            ),
         },
         "fields": {
             "client_ip": {

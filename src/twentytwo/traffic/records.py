@@ -79,6 +79,34 @@ class Hit(NamedTuple):
     body: bytes | None = None
 
 
+# What the request path keeps of the Cookie and Referer headers (access_log.py): the
+# audience cookies, never the session or the CSRF token; the referrer's origin, never its
+# path or query. Only these reach the spool, the one place hits are written down raw.
+_KEPT_COOKIES = (f"{LISTENER_COOKIE}=", f"{COUNTING_COOKIE}=")
+MAX_KEPT_COOKIE_CHARS = 64
+_ORIGIN = re.compile(r"[^/?#]{0,32}//[^/?#]{0,300}")
+
+
+def cookies_kept(header: str | None) -> str | None:
+    """The audience cookies of a Cookie header, joined as a header; None when there are none."""
+    if not header or (LISTENER_COOKIE not in header and COUNTING_COOKIE not in header):
+        return None
+    found = [
+        kept[:MAX_KEPT_COOKIE_CHARS]
+        for part in header[:MAX_COOKIE_CHARS].split(";")
+        if (kept := part.strip()).startswith(_KEPT_COOKIES)
+    ]
+    return "; ".join(found) if found else None
+
+
+def referer_origin(header: str | None) -> str | None:
+    """A Referer header up to its host (and port): "https://host:8000"."""
+    if not header:
+        return None
+    match = _ORIGIN.match(header)
+    return match[0] if match else None
+
+
 def wsgi_text(value: str | None, limit: int) -> str:
     """Return a WSGI header or path as text: cut, its bytes decoded as UTF-8 or replaced.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,6 +16,9 @@ from django.db import connection, transaction
 from twentytwo.traffic import files
 from twentytwo.traffic.models import AccessRecord, WorkerHeartbeat
 from twentytwo.traffic.selectors import HEARTBEAT
+from twentytwo.traffic.spool import spool_files
+
+logger = logging.getLogger(__name__)
 
 # Rows per INSERT statement: one statement of many rows costs a quarter less per row than
 # the same rows run one by one (measured on SQLite: 3.4-3.7 against 5.0 µs a row).
@@ -92,6 +96,10 @@ class RetentionResult:
     files_deleted: int = 0
     # Lines of truncated files that were not records (cut short by a full disk).
     lines_dropped: int = 0
+    # Records loaded from the spool because no loader was running.
+    records_loaded: int = 0
+    # Spool files past the age at which addresses are cut, which no loader could load.
+    spool_files_deleted: int = 0
 
 
 def _file_record_truncate(record: dict) -> dict:
@@ -105,10 +113,19 @@ def traffic_retention_apply(*, now: datetime) -> RetentionResult:
 
     A record keeps its network (IPv4 /24, IPv6 /48) once its address is cut. A day file is
     rewritten, or deleted, as soon as the oldest record it can hold (its day's first moment)
-    is due, so that no line outlives the limits. Idempotent: a second run finds nothing."""
+    is due, so that no line outlives the limits. Idempotent: a second run finds nothing.
+
+    First it loads the spool when no loader is at work on it (an app server started without
+    one), and it removes spool files that waited past the addresses' limit: their records
+    would still hold whole addresses."""
     truncate_before = now - timedelta(days=settings.TRAFFIC_IP_TRUNCATE_DAYS)
     delete_before = now - timedelta(days=settings.TRAFFIC_RETENTION_DAYS)
     result = RetentionResult()
+    if settings.ACCESS_LOG:
+        result.records_loaded = _spool_load_if_no_loader()
+    result.spool_files_deleted = _spool_prune(
+        Path(settings.ACCESS_LOG_SPOOL_DIR), before=truncate_before
+    )
     with transaction.atomic():
         result.records_deleted, _ = AccessRecord.objects.filter(time__lt=delete_before).delete()
         result.addresses_truncated = AccessRecord.objects.filter(
@@ -124,6 +141,42 @@ def traffic_retention_apply(*, now: datetime) -> RetentionResult:
             result.files_truncated += 1
             result.lines_dropped += rewrite.dropped
     return result
+
+
+def _spool_load_if_no_loader() -> int:
+    from twentytwo.traffic.loader import LoaderBusy
+    from twentytwo.traffic.writer import access_log_loader_from_settings
+
+    loader = access_log_loader_from_settings()
+    try:
+        with loader.lock(wait=False):
+            return loader.load()
+    except LoaderBusy:
+        return 0
+
+
+def _spool_prune(directory: Path, *, before: datetime) -> int:
+    """Remove what lies in the spool from before `before`: files no loader could load,
+    files set aside as unreadable, and the temporary files of a process that died while
+    writing one."""
+    limit = before.timestamp()
+    removed = 0
+    leftovers = [
+        *spool_files(directory),
+        *spool_files(directory, rejected=True),
+        *(path for path in directory.glob(".*.tmp")),
+    ]
+    for leftover in leftovers:
+        path = getattr(leftover, "path", leftover)
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:
+            continue
+    if removed:
+        logger.warning("Removed %d access log spool file(s) past the address limit", removed)
+    return removed
 
 
 def task_results_prune(*, task_paths: Sequence[str], finished_before: datetime) -> int:

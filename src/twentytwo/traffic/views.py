@@ -23,6 +23,7 @@ from twentytwo.traffic.metrics import exposition, snapshots_merge
 from twentytwo.traffic.process_figures import snapshots_of_other_processes
 from twentytwo.traffic.request_ids import request_id_acceptable
 from twentytwo.traffic.selectors import worker_last_seen
+from twentytwo.traffic.spool import spool_backlog
 from twentytwo.traffic.writer import access_log_writer
 
 REQUEST_ID_INVALID = "A request id is 8 to 64 letters, digits, dots, dashes or underscores."
@@ -67,16 +68,37 @@ def request_is_internal(request: HttpRequest) -> bool:
 def _gauges() -> list[tuple[str, str, dict, float]]:
     gauges = []
     writer = access_log_writer()
+    now = timezone.now()
     if writer is not None:
         gauges.append(
             (
                 "twentytwo_access_log_records_pending",
-                "Access records waiting to be written in this process.",
+                "Access records waiting in this process to be handed over to the loader.",
                 {},
                 writer.pending,
             )
         )
-    now = timezone.now()
+        backlog = spool_backlog(writer.spool_directory, now=now)
+        gauges += [
+            (
+                "twentytwo_access_log_spool_files",
+                "Spool files waiting for the access log's loader.",
+                {},
+                backlog.files,
+            ),
+            (
+                "twentytwo_access_log_spool_bytes",
+                "Bytes waiting in the access log's spool.",
+                {},
+                backlog.size,
+            ),
+            (
+                "twentytwo_access_log_spool_oldest_seconds",
+                "Age of the oldest spool file: how far the access log's table is behind.",
+                {},
+                backlog.oldest_seconds,
+            ),
+        ]
     up = health.database_answers() is None
     gauges.append(("twentytwo_database_up", "1 when the database answers.", {}, int(up)))
     if not up:
@@ -173,5 +195,6 @@ def ops_dashboard(request: HttpRequest) -> HttpResponse:
         ],
         "request_id": request_id,
         "found": dashboard.records_by_request_id(request_id) if request_id else None,
+        "backlog": spool_backlog(Path(settings.ACCESS_LOG_SPOOL_DIR), now=timezone.now()),
     }
     return render(request, "traffic/ops.html", context)

@@ -1,11 +1,16 @@
-"""The access log's buffered writer: requests hand over a Hit; a thread writes them.
+"""The access log's buffered writer: requests hand over a hit; a thread spools them.
 
-The request path only appends to a deque (no lock, no I/O, no database). A background thread
-wakes every ACCESS_LOG_FLUSH_SECONDS, or as soon as ACCESS_LOG_BATCH hits are waiting, makes
-the hits into records (batches.py, records.py), counts them for /metrics and writes them to
-the day file and to the table, each on its own: a full disk loses the file's copy, a failing
-table the table's, and neither reaches a request. What could not be written is counted and shown on
-/metrics. At a clean exit the thread is stopped and what is left is written."""
+The request path only appends a tuple to a deque (no lock, no I/O, no database). A
+background thread wakes every ACCESS_LOG_FLUSH_SECONDS, or as soon as ACCESS_LOG_BATCH hits
+are waiting, and writes what is waiting as one spool file (spool.py) for the loader
+(loader.py), which makes the records, writes them to the day file and the table and counts
+them for /metrics. Handing over costs well under a microsecond a hit; making and storing a
+record costs several, so that work runs where it does not compete with the answers.
+
+With ACCESS_LOG_LOADER = "inline" the thread loads the spool itself after each handover: for
+a single process with no loader beside it (the development server). What could not be handed
+over (a full buffer, a full disk, a spool past ACCESS_LOG_SPOOL_MAX_BYTES) is counted and
+shown on /metrics. At a clean exit the thread is stopped and what is left is handed over."""
 
 from __future__ import annotations
 
@@ -17,45 +22,46 @@ from collections import deque
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
 
-from twentytwo.traffic import files
-from twentytwo.traffic.batches import TABLE_COLUMNS, Batch, BatchEncoder
-from twentytwo.traffic.metrics import SINK_BUFFER, SINK_FILE, SINK_TABLE, Counters
+from twentytwo.traffic.loader import AccessLogLoader, LoaderBusy
+from twentytwo.traffic.metrics import SINK_BUFFER, SINK_SPOOL, Counters, process_counters
 from twentytwo.traffic.process_figures import snapshot_write
-from twentytwo.traffic.records import CatalogIds, Hit
+from twentytwo.traffic.spool import spool_bytes, spool_write
 
 logger = logging.getLogger(__name__)
 # How long a clean exit waits for the thread's last write.
 STOP_TIMEOUT_SECONDS = 10.0
-# Records written in one transaction at most: a commit costs as much as some thousands of
-# inserts, so a busy process commits a second's worth at once.
-FLUSH_CHUNK = 10_000
+# The spool's size is looked at when a handover would take it this close to its limit.
+SPOOL_CHECK_EVERY_BYTES = 16 * 1024 * 1024
 
 
 class AccessLogWriter:
     def __init__(
         self,
         *,
-        directory: Path,
+        spool_directory: Path,
+        counters: Counters | None = None,
         metrics_directory: Path | None = None,
         flush_seconds: float = 1.0,
         batch_size: int = 2000,
         buffer_limit: int = 100_000,
-        table: bool = True,
+        spool_max_bytes: int = 0,
+        loader: AccessLogLoader | None = None,
         background: bool = True,
     ) -> None:
-        self.directory = directory
+        self.spool_directory = spool_directory
+        self.counters = process_counters() if counters is None else counters
         self.metrics_directory = metrics_directory
         self.flush_seconds = flush_seconds
         self.batch_size = batch_size
         self.buffer_limit = buffer_limit
-        self.table = table
+        self.spool_max_bytes = spool_max_bytes
+        # Loads the spool after each handover ("inline"); None when a loader process does.
+        self.loader = loader
         self.pid = os.getpid()
-        self.counters = Counters()
-        self.catalog = CatalogIds()
-        self._batch_encoder: BatchEncoder | None = None
-        self._pending: deque[Hit] = deque()
+        self._spooled_since_check = 0
+        self._spool_was_full = False
+        self._pending: deque[tuple] = deque()
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._flush_lock = threading.Lock()
@@ -68,8 +74,9 @@ class AccessLogWriter:
     def pending(self) -> int:
         return len(self._pending)
 
-    def submit(self, hit: Hit) -> None:
-        """Take a hit for writing; called in the request path, so it never waits or fails."""
+    def submit(self, hit: tuple) -> None:
+        """Take a hit (a plain tuple of records.Hit's fields) for writing; called in the
+        request path, so it never waits or fails."""
         pending = self._pending
         if len(pending) >= self.buffer_limit:
             self.counters.lose(SINK_BUFFER, 1)
@@ -88,68 +95,61 @@ class AccessLogWriter:
                 logger.exception("The access log writer failed")
 
     def flush(self) -> int:
-        """Write every waiting hit; return how many records were made of them."""
+        """Hand over every waiting hit (and load them, inline); return how many were."""
         with self._flush_lock:
-            written = 0
-            while self._pending:
-                written += self._flush_batch()
-            if written and self.metrics_directory is not None:
-                snapshot_write(self.metrics_directory, self.counters.snapshot(), pid=self.pid)
-            return written
+            hits = []
+            pending = self._pending
+            popleft = pending.popleft
+            while pending:
+                hits.append(popleft())
+            spooled = self._spool(hits) if hits else 0
+            if self.loader is not None:
+                self._load_inline()
+            return spooled
 
-    def _flush_batch(self) -> int:
-        hits = []
-        pending = self._pending
-        while pending and len(hits) < FLUSH_CHUNK:
-            hits.append(pending.popleft())
+    def _spool(self, hits: list[tuple]) -> int:
+        lost = None
+        if self.spool_max_bytes and self._spool_full(len(hits)):
+            lost = f"the spool holds more than {self.spool_max_bytes} bytes"
+        else:
+            try:
+                spool_write(self.spool_directory, hits)
+            except OSError as error:
+                lost = str(error)
+        if lost is None:
+            return len(hits)
+        self.counters.lose(SINK_SPOOL, len(hits))
+        logger.warning(
+            "%d access records not handed over to %s: %s", len(hits), self.spool_directory, lost
+        )
+        if self.metrics_directory is not None:
+            snapshot_write(self.metrics_directory, self.counters.snapshot(), pid=self.pid)
+        return 0
+
+    def _spool_full(self, count: int) -> bool:
+        """Whether the spool is past its limit. Looked at once per SPOOL_CHECK_EVERY_BYTES
+        (or a quarter of the limit) handed over, counting about 100 bytes a hit, and at every
+        handover while it is full."""
+        self._spooled_since_check += count * 100
+        every = min(SPOOL_CHECK_EVERY_BYTES, self.spool_max_bytes // 4)
+        if self._spooled_since_check < every and not self._spool_was_full:
+            return False
+        self._spooled_since_check = 0
+        self._spool_was_full = spool_bytes(self.spool_directory) >= self.spool_max_bytes
+        return self._spool_was_full
+
+    def _load_inline(self) -> None:
+        loader = self.loader
         try:
-            batch = self._encoder().encode(hits)
+            with loader.lock(wait=True):
+                loader.load()
+        except LoaderBusy:
+            pass
         except Exception:
-            # The catalog's ids could not be read (the database is down): the records are
-            # written without them rather than lost.
-            logger.exception("Access records could not be completed with catalog ids")
-            batch = BatchEncoder(catalog=_NO_CATALOG, connection=connection).encode(hits)
-        self.counters.count_batch(batch)
-        self._file_write(batch)
-        if self.table:
-            self._table_write(batch)
-        return len(batch)
-
-    def _encoder(self) -> BatchEncoder:
-        if self._batch_encoder is None:
-            self._batch_encoder = BatchEncoder(catalog=self.catalog, connection=connection)
-        return self._batch_encoder
-
-    def _file_write(self, batch: Batch) -> None:
-        try:
-            files.lines_append(self.directory, batch.lines)
-        except OSError as error:
-            self.counters.lose(SINK_FILE, len(batch))
-            logger.warning(
-                "%d access records not written to %s: %s", len(batch), self.directory, error
-            )
-        else:
-            self.counters.wrote(SINK_FILE, len(batch))
-
-    def _table_write(self, batch: Batch) -> None:
-        from twentytwo.traffic.services import access_rows_store
-
-        try:
-            if not connection.in_atomic_block:
-                # The thread's own connection: renewed when too old or broken, as a request's
-                # would be. (Inside a transaction it is a caller's, such as a test's.)
-                connection.close_if_unusable_or_obsolete()
-            access_rows_store(params=batch.params, columns=TABLE_COLUMNS)
-        except Exception as error:
-            self.counters.lose(SINK_TABLE, len(batch))
-            logger.warning("%d access records not stored in the table: %s", len(batch), error)
-            if connection.in_atomic_block is False:
-                connection.close()
-        else:
-            self.counters.wrote(SINK_TABLE, len(batch))
+            logger.exception("The access log's inline loader failed")
 
     def close(self) -> None:
-        """Stop the thread and write what is left; safe to call more than once."""
+        """Stop the thread and hand over what is left; safe to call more than once."""
         self._stopping.set()
         self._wake.set()
         thread = self._thread
@@ -158,24 +158,22 @@ class AccessLogWriter:
         self.flush()
 
 
-class _NoCatalog(CatalogIds):
-    def ids(self, route):
-        return None, None, route.track_id
-
-
-_NO_CATALOG = _NoCatalog()
+LOADER_PROCESS, LOADER_INLINE = "process", "inline"
 _OFF = object()  # the process's writer when the log is off
 _writer: AccessLogWriter | object | None = None
 _writer_lock = threading.Lock()
 
 
 def _writer_from_settings() -> AccessLogWriter:
+    inline = settings.ACCESS_LOG_LOADER == LOADER_INLINE
     writer = AccessLogWriter(
-        directory=Path(settings.ACCESS_LOG_DIR),
+        spool_directory=Path(settings.ACCESS_LOG_SPOOL_DIR),
         metrics_directory=Path(settings.METRICS_DIR),
         flush_seconds=settings.ACCESS_LOG_FLUSH_SECONDS,
         batch_size=settings.ACCESS_LOG_BATCH,
         buffer_limit=settings.ACCESS_LOG_BUFFER,
+        spool_max_bytes=settings.ACCESS_LOG_SPOOL_MAX_BYTES,
+        loader=access_log_loader_from_settings() if inline else None,
     )
     # An app server's worker process ends through multiprocessing, which skips atexit but
     # runs these finalizers; at a plain interpreter exit multiprocessing runs them at exit.
@@ -215,3 +213,13 @@ def access_log_writer_install(writer: AccessLogWriter | None) -> AccessLogWriter
     with _writer_lock:
         previous, _writer = _writer, writer
     return None if previous is _OFF else previous
+
+
+def access_log_loader_from_settings() -> AccessLogLoader:
+    """A loader of the settings' spool, counting into this process's counters."""
+    return AccessLogLoader(
+        spool_directory=Path(settings.ACCESS_LOG_SPOOL_DIR),
+        directory=Path(settings.ACCESS_LOG_DIR),
+        counters=process_counters(),
+        metrics_directory=Path(settings.METRICS_DIR),
+    )

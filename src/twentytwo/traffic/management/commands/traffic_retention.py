@@ -31,5 +31,11 @@ class Command(BaseCommand):
             f"{result.records_deleted} record(s); rewrote {result.files_truncated} and deleted "
             f"{result.files_deleted} day file(s)"
             + (f"; dropped {result.lines_dropped} broken line(s)" if result.lines_dropped else "")
+            + (f"; loaded {result.records_loaded} record(s)" if result.records_loaded else "")
+            + (
+                f"; removed {result.spool_files_deleted} spool file(s) past the address limit"
+                if result.spool_files_deleted
+                else ""
+            )
             + "."
         )

@@ -2,9 +2,11 @@
 
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 SERVER_MISSING = (
@@ -58,4 +60,22 @@ class Command(BaseCommand):
             host=host, port=port, workers=workers, threads=threads, access_log=server_access_log
         )
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "twentytwo.config.settings")
+        if settings.ACCESS_LOG and settings.ACCESS_LOG_LOADER == "process":
+            access_log_loader_start()
         os.execv(argv[0], argv)  # noqa: S606 (argv is built above, no shell)
+
+
+def access_log_loader_start() -> None:
+    """Start the access log's loader (traffic/loader.py) beside the app server to come.
+
+    The loader reads a pipe whose other end this process keeps open through exec, and so
+    the app server and its workers hold it: when the last of them has ended, after handing
+    over what it held, the loader reads the pipe's end, loads what is left and stops."""
+    read_end, write_end = os.pipe()
+    subprocess.Popen(
+        [sys.executable, "-m", "twentytwo", "traffic_loader", "--until-stdin-closes"],
+        stdin=read_end,
+        close_fds=True,
+    )
+    os.close(read_end)
+    os.set_inheritable(write_end, True)

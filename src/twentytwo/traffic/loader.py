@@ -1,0 +1,188 @@
+"""The loader: from the spool's files to the day files, the table and the counts of /metrics.
+
+Making records of hits (batches.py) and storing them costs several times what the app server
+spends handing them over, so it happens in a process of its own: `python -m twentytwo
+traffic_loader`, which `serve` starts beside the app server at the lowest CPU priority. It
+takes what the machine does not use for answering requests. Under a load that keeps every
+core busy the spool grows on disk, and the records come in once the load eases; /metrics and
+the operations dashboard say how far behind it is.
+
+Each spool file is written to the day file and to the table, each on its own: a full disk
+loses the file's copy, a failing table the table's, both counted. Then the spool file is
+removed. A loader stopped hard between writing a file's records and removing it writes them
+again at its next start; nothing is lost. One loader works on a spool at a time (a lock
+file), and the app server's processes never wait for it."""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import threading
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+from django.db import connection
+
+from twentytwo.traffic import files
+from twentytwo.traffic.batches import TABLE_COLUMNS, Batch, BatchEncoder
+from twentytwo.traffic.metrics import SINK_FILE, SINK_TABLE, Counters
+from twentytwo.traffic.process_figures import snapshot_write
+from twentytwo.traffic.records import CatalogIds
+from twentytwo.traffic.spool import SpoolFileUnreadable, spool_files, spool_read, spool_reject
+
+logger = logging.getLogger(__name__)
+LOCK_NAME = ".loader.lock"
+
+
+class LoaderBusy(Exception):
+    """Another loader works on this spool."""
+
+
+class AccessLogLoader:
+    def __init__(
+        self,
+        *,
+        spool_directory: Path,
+        directory: Path,
+        counters: Counters,
+        metrics_directory: Path | None = None,
+        table: bool = True,
+    ) -> None:
+        self.spool_directory = spool_directory
+        self.directory = directory
+        self.counters = counters
+        self.metrics_directory = metrics_directory
+        self.table = table
+        self.catalog = CatalogIds()
+        self._encoder: BatchEncoder | None = None
+
+    @contextmanager
+    def lock(self, *, wait: bool):
+        """Hold the spool's loader lock; LoaderBusy when `wait` is false and it is taken."""
+        self.spool_directory.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.spool_directory / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o640)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError as error:
+                raise LoaderBusy(str(self.spool_directory)) from error
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
+
+    def load(self) -> int:
+        """Load every spool file there is now; return how many records were made.
+
+        The caller holds the lock (or is the only loader, as in tests)."""
+        loaded = 0
+        for spool_file in spool_files(self.spool_directory):
+            try:
+                hits = spool_read(spool_file.path)
+            except FileNotFoundError:
+                continue
+            except (SpoolFileUnreadable, OSError) as error:
+                self._reject(spool_file.path, error)
+                continue
+            try:
+                loaded += self._load_hits(hits) if hits else 0
+            except Exception as error:  # a field of the wrong kind: no retry would help
+                self._reject(spool_file.path, error)
+                continue
+            spool_file.path.unlink(missing_ok=True)
+        if loaded and self.metrics_directory is not None:
+            snapshot_write(self.metrics_directory, self.counters.snapshot())
+        return loaded
+
+    def _reject(self, path: Path, error: Exception) -> None:
+        logger.error("The access log spool file %s was set aside: %s", path.name, error)
+        self.counters.reject_spool_file()
+        with suppress(OSError):
+            spool_reject(path)
+
+    def _load_hits(self, hits: list[tuple]) -> int:
+        try:
+            batch = self._batch_encoder().encode(hits)
+        except Exception:
+            # The catalog's ids could not be read (the database is down): the records are
+            # written without them rather than lost.
+            logger.exception("Access records could not be completed with catalog ids")
+            batch = BatchEncoder(catalog=_NO_CATALOG, connection=connection).encode(hits)
+        self.counters.count_batch(batch)
+        self._file_write(batch)
+        if self.table:
+            self._table_write(batch)
+        return len(batch)
+
+    def _batch_encoder(self) -> BatchEncoder:
+        if self._encoder is None:
+            self._encoder = BatchEncoder(catalog=self.catalog, connection=connection)
+        return self._encoder
+
+    def _file_write(self, batch: Batch) -> None:
+        try:
+            files.lines_append(self.directory, batch.lines)
+        except OSError as error:
+            self.counters.lose(SINK_FILE, len(batch))
+            logger.warning(
+                "%d access records not written to %s: %s", len(batch), self.directory, error
+            )
+        else:
+            self.counters.wrote(SINK_FILE, len(batch))
+
+    def _table_write(self, batch: Batch) -> None:
+        from twentytwo.traffic.services import access_rows_store
+
+        try:
+            if not connection.in_atomic_block:
+                # The loader's own connection: renewed when too old or broken, as a request's
+                # would be. (Inside a transaction it is a caller's, such as a test's.)
+                connection.close_if_unusable_or_obsolete()
+            access_rows_store(params=batch.params, columns=TABLE_COLUMNS)
+        except Exception as error:
+            self.counters.lose(SINK_TABLE, len(batch))
+            logger.warning("%d access records not stored in the table: %s", len(batch), error)
+            if connection.in_atomic_block is False:
+                connection.close()
+        else:
+            self.counters.wrote(SINK_TABLE, len(batch))
+
+
+class _NoCatalog(CatalogIds):
+    def ids(self, route):
+        return None, None, route.track_id
+
+
+_NO_CATALOG = _NoCatalog()
+
+
+def loader_run(loader: AccessLogLoader, *, poll_seconds: float, stop: threading.Event) -> None:
+    """Load the spool every `poll_seconds` until `stop` is set, then once more and return.
+
+    The last pass comes after `stop`: what the app server handed over as it stopped is
+    loaded before the loader ends."""
+    with loader.lock(wait=True):
+        while True:
+            stopping = stop.is_set()
+            try:
+                loader.load()
+            except Exception:  # the next pass tries again
+                logger.exception("The access log loader failed")
+            if stopping:
+                return
+            stop.wait(poll_seconds)
+
+
+def lowest_cpu_priority() -> str:
+    """Run this process only when the machine has nothing else to do; say how it was done.
+
+    SCHED_IDLE where there is one (Linux): the kernel gives the process a core only when no
+    other wants it. Elsewhere the highest niceness. Threads started later inherit it."""
+    if hasattr(os, "sched_setscheduler") and hasattr(os, "SCHED_IDLE"):
+        try:
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+            return "SCHED_IDLE"
+        except OSError:
+            pass
+    os.nice(19 - os.nice(0))
+    return "nice 19"
