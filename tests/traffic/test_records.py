@@ -2,7 +2,13 @@
 
 import pytest
 
-from twentytwo.traffic.records import agent_family, referrer_host
+from twentytwo.traffic.records import (
+    agent_family,
+    cookies_kept,
+    listener_of,
+    referer_origin,
+    referrer_host,
+)
 
 CHROME = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -47,3 +53,47 @@ def test_a_user_agent_is_kept_as_its_family_only(user_agent, family):
 )
 def test_a_referrer_is_kept_as_its_host_only(referer, host):
     assert referrer_host(referer) == host
+
+
+LISTENER = "0123456789abcdef0123456789abcdef"
+
+
+@pytest.mark.parametrize(
+    ("cookie", "gpc", "kept"),
+    [
+        (f"csrftoken=c5rf; sessionid=s3ss; tt_listener={LISTENER}; tt_consent=v1", None,
+         f"tt_listener={LISTENER}"),
+        (f"tt_listener={LISTENER}", None, f"tt_listener={LISTENER}"),
+        (f"a=b;tt_listener={LISTENER}", "0", f"tt_listener={LISTENER}"),
+        (f"tt_listener={LISTENER}; tt_count=off", None, None),
+        (f"tt_count=off;tt_listener={LISTENER}", None, None),
+        (f"tt_listener={LISTENER}; tt_count=offline", None, f"tt_listener={LISTENER}"),
+        (f"tt_listener={LISTENER}", " 1 ", None),
+        (f"xtt_listener={LISTENER}", None, None),
+        (f"tt_listener={LISTENER}0", None, None),
+        (f"tt_listener={LISTENER.upper()}", None, None),
+        ("tt_listener=", None, None),
+        ("sessionid=s3ss; csrftoken=c5rf", None, None),
+        (None, None, None),
+    ],
+)  # fmt: skip
+def test_the_request_path_keeps_only_the_listener_cookie_of_a_counted_visitor(cookie, gpc, kept):
+    assert cookies_kept(cookie, gpc) == kept
+    # The loader reads the same listener from what was kept as from the whole header.
+    assert listener_of(kept or "", gpc=gpc) == listener_of(cookie or "", gpc=gpc)
+
+
+@pytest.mark.parametrize(
+    ("referer", "origin"),
+    [
+        ("https://blog.example.org/posts/22?code=secret#top", "https://blog.example.org"),
+        ("https://user:password@blog.example.org:8443/x", "https://blog.example.org:8443"),
+        ("http://example.com?q=1", "http://example.com"),
+        ("android-app://com.example.app/", "android-app://com.example.app"),
+        ("not a url", None),
+        ("", None),
+    ],
+)
+def test_the_request_path_keeps_only_the_referrers_origin(referer, origin):
+    assert referer_origin(referer) == origin
+    assert referrer_host(origin or "") == referrer_host(referer)

@@ -42,6 +42,22 @@ def _ready(port: int, server: subprocess.Popen, log, *, workers: int) -> None:
     pytest.fail(f"the server did not start; its log ends:\n{log.read_text()[-8000:]}")
 
 
+def _loaders(parent: int) -> list[int]:
+    children = subprocess.run(
+        ["pgrep", "-P", str(parent)], capture_output=True, text=True
+    ).stdout.split()
+    return [
+        int(pid)
+        for pid in children
+        if b"traffic_loader" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    ]
+
+
+def _niceness(pid: int) -> int:
+    # /proc/PID/stat: the fields after the command's closing parenthesis; niceness is 19th.
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
 def _group_alive(pgid: int) -> bool:
     try:
         os.killpg(pgid, 0)
@@ -115,6 +131,11 @@ def test_records_still_waiting_are_written_when_the_server_stops(tmp_path):
             connection.close()
         assert not list((tmp_path / "log").glob("*.jsonl"))
         assert not list((tmp_path / "log" / "spool").glob("*.hits"))
+        (loader,) = _loaders(server.pid)
+        deadline = time.monotonic() + 30  # it lowers its priority as it starts
+        while _niceness(loader) != 19 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _niceness(loader) == 19
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         _stopped(server, log)

@@ -3,6 +3,7 @@ spool or a failing table costs records (counted) and never a request, an unreada
 file is set aside, and nothing waiting is lost at a clean stop."""
 
 import io
+import json
 import marshal
 import os
 import time
@@ -102,31 +103,39 @@ def test_past_the_buffer_limit_records_are_counted_lost(site, db, tmp_path):
     assert writer.counters.records_lost == {"buffer": 1}
 
 
-@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
-def test_a_spool_on_a_full_disk_loses_the_records_counted_and_the_request_is_answered(
+def test_a_spool_on_a_full_disk_loses_the_records_counted_and_leaves_no_half_file(
     site, db, tmp_path, monkeypatch
 ):
+    import errno
+    import types
+
+    from twentytwo.traffic import spool as spool_module
+
     counters = Counters()
     spool = tmp_path / "spool"
-    spool.mkdir()
     writer = AccessLogWriter(spool_directory=spool, counters=counters, background=False)
     access_log_writer_install(writer)
     answer = call(site, "/api/cities")
-    # Every new file in the spool is opened on the full disk.
-    real_open = os.open
+    written = []
 
-    def on_full_disk(path, flags, mode=0o777, **kwargs):
-        if str(path).startswith(str(spool)):
-            return real_open("/dev/full", os.O_WRONLY)
-        return real_open(path, flags, mode, **kwargs)
+    def disk_full_after_a_few_bytes(fd, data):
+        if written:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        written.append(fd)
+        return os.write(fd, bytes(data)[:5])
 
-    monkeypatch.setattr(os, "open", on_full_disk)
+    monkeypatch.setattr(
+        spool_module,
+        "os",
+        types.SimpleNamespace(**{**vars(os), "write": disk_full_after_a_few_bytes}),
+    )
     assert writer.flush() == 0
     monkeypatch.undo()
 
     assert answer.status == 200
+    assert written, "the spool file was never written to"
     assert counters.records_lost == {"spool": 1}
-    assert list(spool.iterdir()) == []  # no half-written file is left
+    assert list(spool.iterdir()) == []  # the half-written file is gone
 
 
 def test_a_spool_that_is_not_a_folder_loses_the_records_counted(tmp_path):
@@ -316,3 +325,56 @@ def test_a_large_batch_is_stored_and_written_exactly_as_each_record_says(station
     assert sorted(lines, key=lambda line: line["request_id"]) == [
         json.loads(record_line(want)) for want in expected
     ]
+
+
+def test_a_process_that_lost_records_leaves_its_figures_for_the_others(tmp_path):
+    from twentytwo.traffic.process_figures import snapshots_of_other_processes
+
+    writer = AccessLogWriter(
+        spool_directory=tmp_path / "spool",
+        counters=Counters(),
+        metrics_directory=tmp_path / "metrics",
+        buffer_limit=1,
+        background=False,
+    )
+    writer.submit(hit())
+    writer.submit(hit())  # past the buffer
+    writer.flush()
+
+    (snapshot,) = [json.loads(path.read_text()) for path in (tmp_path / "metrics").glob("*.json")]
+    assert snapshot["records_lost"] == {"buffer": 1}
+    assert snapshots_of_other_processes(tmp_path / "metrics") == []  # it is this process
+
+
+def test_hits_after_closing_are_counted_lost(tmp_path):
+    writer = AccessLogWriter(spool_directory=tmp_path / "spool", counters=Counters())
+    writer.close()
+    writer.submit(hit())
+    assert writer.pending == 0
+    assert writer.counters.records_lost == {"buffer": 1}
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_child_leaves_the_parents_hits_to_the_parent(tmp_path):
+    writer = AccessLogWriter(
+        spool_directory=tmp_path / "spool", counters=Counters(), background=False
+    )
+    writer.submit(hit())
+    child = os.fork()
+    if child == 0:  # pragma: no cover (the child's exit code carries the result)
+        os._exit(writer.flush())
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert spool_files(tmp_path / "spool") == []
+    assert writer.flush() == 1
+
+
+def test_a_spool_file_larger_than_a_transaction_is_stored_whole(db, tmp_path):
+    from twentytwo.traffic.loader import TABLE_CHUNK_ROWS
+
+    count = TABLE_CHUNK_ROWS * 2 + 7
+    spool_write(tmp_path / "spool", [hit(request_id=f"{i:032x}") for i in range(count)])
+    loader = loaded(tmp_path)
+    assert loader.load() == count
+    assert AccessRecord.objects.count() == count
+    assert loader.counters.records_written == {"file": count, "table": count}

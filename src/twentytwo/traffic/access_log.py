@@ -81,6 +81,7 @@ class _Answer:
         if writer is None:
             return
         get = self.environ.get
+        gpc = get("HTTP_SEC_GPC")
         writer.submit(
             (  # records.Hit's fields, as a plain tuple: the spool keeps nothing else
                 self.started_wall,
@@ -92,10 +93,10 @@ class _Answer:
                 response_bytes,
                 get("REMOTE_ADDR", ""),
                 get("HTTP_X_FORWARDED_FOR"),
-                cookies_kept(get("HTTP_COOKIE")),
+                cookies_kept(get("HTTP_COOKIE"), gpc),
                 get("HTTP_USER_AGENT"),
                 referer_origin(get("HTTP_REFERER")),
-                get("HTTP_SEC_GPC"),
+                gpc,
                 body,
             )
         )

@@ -9,8 +9,9 @@ the operations dashboard say how far behind it is.
 
 Each spool file is written to the day file and to the table, each on its own: a full disk
 loses the file's copy, a failing table the table's, both counted. Then the spool file is
-removed. A loader stopped hard between writing a file's records and removing it writes them
-again at its next start; nothing is lost. One loader works on a spool at a time (a lock
+removed. A loader killed (not stopped) between writing a file's records and removing it
+writes them again at its next start: nothing is lost, and at most that file's records are
+doubled. One loader works on a spool at a time (a lock
 file), and the app server's processes never wait for it."""
 
 from __future__ import annotations
@@ -33,6 +34,10 @@ from twentytwo.traffic.spool import SpoolFileUnreadable, spool_files, spool_read
 
 logger = logging.getLogger(__name__)
 LOCK_NAME = ".loader.lock"
+# Rows stored per transaction: about a millisecond of the loader's work, so that SQLite's
+# write lock, which every other writer of the site waits for, is never held long by a
+# process that runs at the lowest priority.
+TABLE_CHUNK_ROWS = 300
 
 
 class LoaderBusy(Exception):
@@ -75,7 +80,7 @@ class AccessLogLoader:
         """Load every spool file there is now; return how many records were made.
 
         The caller holds the lock (or is the only loader, as in tests)."""
-        loaded = 0
+        loaded = rejected = 0
         for spool_file in spool_files(self.spool_directory):
             try:
                 hits = spool_read(spool_file.path)
@@ -83,14 +88,16 @@ class AccessLogLoader:
                 continue
             except (SpoolFileUnreadable, OSError) as error:
                 self._reject(spool_file.path, error)
+                rejected += 1
                 continue
             try:
                 loaded += self._load_hits(hits) if hits else 0
             except Exception as error:  # a field of the wrong kind: no retry would help
                 self._reject(spool_file.path, error)
+                rejected += 1
                 continue
             spool_file.path.unlink(missing_ok=True)
-        if loaded and self.metrics_directory is not None:
+        if (loaded or rejected) and self.metrics_directory is not None:
             snapshot_write(self.metrics_directory, self.counters.snapshot())
         return loaded
 
@@ -133,19 +140,24 @@ class AccessLogLoader:
     def _table_write(self, batch: Batch) -> None:
         from twentytwo.traffic.services import access_rows_store
 
-        try:
-            if not connection.in_atomic_block:
-                # The loader's own connection: renewed when too old or broken, as a request's
-                # would be. (Inside a transaction it is a caller's, such as a test's.)
-                connection.close_if_unusable_or_obsolete()
-            access_rows_store(params=batch.params, columns=TABLE_COLUMNS)
-        except Exception as error:
-            self.counters.lose(SINK_TABLE, len(batch))
-            logger.warning("%d access records not stored in the table: %s", len(batch), error)
-            if connection.in_atomic_block is False:
-                connection.close()
-        else:
-            self.counters.wrote(SINK_TABLE, len(batch))
+        step = TABLE_CHUNK_ROWS * len(TABLE_COLUMNS)
+        params = batch.params
+        for start in range(0, len(params), step):
+            chunk = params[start : start + step]
+            try:
+                if not connection.in_atomic_block:
+                    # The loader's own connection: renewed when too old or broken, as a
+                    # request's would be. (Inside a transaction it is a caller's: a test's.)
+                    connection.close_if_unusable_or_obsolete()
+                stored = access_rows_store(params=chunk, columns=TABLE_COLUMNS)
+            except Exception as error:
+                rows = len(chunk) // len(TABLE_COLUMNS)
+                self.counters.lose(SINK_TABLE, rows)
+                logger.warning("%d access records not stored in the table: %s", rows, error)
+                if connection.in_atomic_block is False:
+                    connection.close()
+            else:
+                self.counters.wrote(SINK_TABLE, stored)
 
 
 class _NoCatalog(CatalogIds):
@@ -174,15 +186,12 @@ def loader_run(loader: AccessLogLoader, *, poll_seconds: float, stop: threading.
 
 
 def lowest_cpu_priority() -> str:
-    """Run this process only when the machine has nothing else to do; say how it was done.
+    """Give this process the lowest CPU priority a process may take itself; say which.
 
-    SCHED_IDLE where there is one (Linux): the kernel gives the process a core only when no
-    other wants it. Elsewhere the highest niceness. Threads started later inherit it."""
-    if hasattr(os, "sched_setscheduler") and hasattr(os, "SCHED_IDLE"):
-        try:
-            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
-            return "SCHED_IDLE"
-        except OSError:
-            pass
+    Niceness 19: the kernel gives the loader a core when no other process wants it, and a
+    sliver of one when they all do. Not SCHED_IDLE, which would give it almost nothing: the
+    loader's transactions hold SQLite's write lock, which requests wait for, so the loader
+    must still get on with them while the machine is busy (and they are kept short: see
+    TABLE_CHUNK_ROWS)."""
     os.nice(19 - os.nice(0))
-    return "nice 19"
+    return f"nice {os.nice(0)}"

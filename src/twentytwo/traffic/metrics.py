@@ -75,6 +75,10 @@ class Counters:
         with self._lock:
             self.records_lost[sink] += count
 
+    def lost_total(self) -> int:
+        with self._lock:
+            return sum(self.records_lost.values())
+
     def reject_spool_file(self) -> None:
         with self._lock:
             self.spool_files_rejected += 1

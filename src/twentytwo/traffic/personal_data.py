@@ -15,10 +15,11 @@ PERSONAL_DATA = {
             "after": "time",
             "note": (
                 "the day files under var/log follow the same limits (traffic_retention); "
-                "before it is a record, a request's address, listener cookie, user agent and "
-                "referrer's origin wait in var/log/spool for the seconds until the loader "
-                "makes the record, and retention removes anything there older than "
-                "TRAFFIC_IP_TRUNCATE_DAYS"
+                "before it is a record, a request's path, addresses (X-Forwarded-For "
+                "included), listener cookie, Global Privacy Control signal, user agent and "
+                "referrer's host wait in var/log/spool until the loader makes the record "
+                "(seconds, longer while the server is saturated), and retention removes "
+                "anything there older than TRAFFIC_IP_TRUNCATE_DAYS"
             ),
         },
         "fields": {

@@ -1,9 +1,10 @@
 """Adding up /metrics across the app server's processes.
 
-Each process counts its own requests (metrics.Counters); a scrape reaches one process at
-random. So each process's writer thread leaves a snapshot of its counters in METRICS_DIR
-after writing, named by its process id, and /metrics adds up its own live counters and the
-snapshots of the other processes still running. The file of a process that has ended is
+Each process counts its own figures (metrics.Counters): the loader the requests it makes
+records of, an app server's process the records it lost. A scrape reaches one app process
+at random. So each leaves a snapshot of its counters in METRICS_DIR when they change,
+named by its process id, and /metrics adds up its own live counters and the snapshots of
+the other processes still running. The file of a process that has ended is
 removed: its counts leave the sums, which Prometheus reads as a counter reset."""
 
 from __future__ import annotations

@@ -1,9 +1,11 @@
 """From what the outermost layer saw of a request (a Hit) to an access record.
 
-The request path only copies a few strings into a Hit (access_log.py); everything here runs
-later, in the writer's thread: resolving the route and the city, genre or track, reading the
-listener cookie, the client address, the user agent's family and the referrer's host. Every
-header is treated as hostile: decoded with replacement, cut to a bounded length first."""
+The request path only copies a few strings into a Hit (access_log.py), keeping of the
+cookies and the referrer only what a record needs (cookies_kept, referer_origin); the rest
+runs later, in the loader (loader.py): resolving the route and the city, genre or track,
+reading the listener cookie, the client address, the user agent's family and the
+referrer's host. Every header is treated as hostile: decoded with replacement, cut to a
+bounded length first."""
 
 from __future__ import annotations
 
@@ -80,31 +82,55 @@ class Hit(NamedTuple):
 
 
 # What the request path keeps of the Cookie and Referer headers (access_log.py): the
-# audience cookies, never the session or the CSRF token; the referrer's origin, never its
-# path or query. Only these reach the spool, the one place hits are written down raw.
-_KEPT_COOKIES = (f"{LISTENER_COOKIE}=", f"{COUNTING_COOKIE}=")
-MAX_KEPT_COOKIE_CHARS = 64
-_ORIGIN = re.compile(r"[^/?#]{0,32}//[^/?#]{0,300}")
+# listener cookie of a visitor who has not refused counting, never the session or the CSRF
+# token; the referrer's host, never its path, query or user name. Only this reaches the
+# spool, the one place where hits are written down before they are records.
+_LISTENER_PREFIX = f"{LISTENER_COOKIE}="
+_COUNTING_OFF_PAIR = f"{COUNTING_COOKIE}={COUNTING_OFF}"
+_HEX32 = re.compile(r"[0-9a-f]{32}")
+_ORIGIN = re.compile(r"[^/?#]{0,32}//(?:[^/?#@]{0,300}@)?([^/?#@]{0,300})")
 
 
-def cookies_kept(header: str | None) -> str | None:
-    """The audience cookies of a Cookie header, joined as a header; None when there are none."""
-    if not header or (LISTENER_COOKIE not in header and COUNTING_COOKIE not in header):
+def _cookie_at(header: str, name_value: str) -> int:
+    """Where `name_value` ("name=value…") starts a cookie of the header; -1 if nowhere."""
+    at = header.find(name_value)
+    while at != -1 and at > 0 and header[at - 1] not in "; ":
+        at = header.find(name_value, at + 1)
+    return at
+
+
+def cookies_kept(header: str | None, gpc: str | None) -> str | None:
+    """The listener cookie of a Cookie header, as a header of its own; None when there is
+    none or the visitor refused counting (the counting cookie, or Global Privacy Control).
+
+    Runs in the request path for every request that has cookies: string searches in C,
+    no splitting and no regular expression over the whole header."""
+    if not header or LISTENER_COOKIE not in header:
         return None
-    found = [
-        kept[:MAX_KEPT_COOKIE_CHARS]
-        for part in header[:MAX_COOKIE_CHARS].split(";")
-        if (kept := part.strip()).startswith(_KEPT_COOKIES)
-    ]
-    return "; ".join(found) if found else None
+    if gpc is not None and gpc.strip() == "1":
+        return None
+    header = header[:MAX_COOKIE_CHARS]
+    if _COUNTING_OFF_PAIR in header:
+        off = _cookie_at(header, _COUNTING_OFF_PAIR)
+        end = off + len(_COUNTING_OFF_PAIR)
+        if off != -1 and header[end : end + 1] in ("", ";", " "):
+            return None
+    at = _cookie_at(header, _LISTENER_PREFIX)
+    if at == -1:
+        return None
+    start = at + len(_LISTENER_PREFIX)
+    end = start + 32
+    if header[end : end + 1] not in ("", ";", " ") or not _HEX32.fullmatch(header, start, end):
+        return None
+    return header[at:end]
 
 
 def referer_origin(header: str | None) -> str | None:
-    """A Referer header up to its host (and port): "https://host:8000"."""
+    """A Referer header cut to its scheme and host: "https://host:8000"."""
     if not header:
         return None
     match = _ORIGIN.match(header)
-    return match[0] if match else None
+    return f"{header[: header.find('//') + 2]}{match[1]}" if match else None
 
 
 def wsgi_text(value: str | None, limit: int) -> str:

@@ -38,7 +38,7 @@ def access_rows_store(*, params: list, columns: Sequence[str]) -> int:
     """Append rows given one after the other in `params` (the values of `columns` each, ready
     for the database) in one transaction; return how many rows were stored.
 
-    The writer's thread stores a second's worth of requests at a time, and building a model
+    The loader stores hundreds of requests at a time, and building a model
     instance per record would cost more than answering the request it describes (batches.py
     makes the values), so the rows go in as parameters of multi-row INSERT statements."""
     width = len(columns)

@@ -61,6 +61,8 @@ class AccessLogWriter:
         self.pid = os.getpid()
         self._spooled_since_check = 0
         self._spool_was_full = False
+        self._closed = False
+        self._losses_published = 0
         self._pending: deque[tuple] = deque()
         self._wake = threading.Event()
         self._stopping = threading.Event()
@@ -78,7 +80,7 @@ class AccessLogWriter:
         """Take a hit (a plain tuple of records.Hit's fields) for writing; called in the
         request path, so it never waits or fails."""
         pending = self._pending
-        if len(pending) >= self.buffer_limit:
+        if len(pending) >= self.buffer_limit or self._closed:
             self.counters.lose(SINK_BUFFER, 1)
             return
         pending.append(hit)
@@ -96,6 +98,10 @@ class AccessLogWriter:
 
     def flush(self) -> int:
         """Hand over every waiting hit (and load them, inline); return how many were."""
+        if os.getpid() != self.pid:
+            # A forked child inherits the parent's writer and its waiting hits (and its
+            # exit hook): they are the parent's to hand over.
+            return 0
         with self._flush_lock:
             hits = []
             pending = self._pending
@@ -105,6 +111,7 @@ class AccessLogWriter:
             spooled = self._spool(hits) if hits else 0
             if self.loader is not None:
                 self._load_inline()
+            self._losses_publish()
             return spooled
 
     def _spool(self, hits: list[tuple]) -> int:
@@ -122,9 +129,15 @@ class AccessLogWriter:
         logger.warning(
             "%d access records not handed over to %s: %s", len(hits), self.spool_directory, lost
         )
-        if self.metrics_directory is not None:
-            snapshot_write(self.metrics_directory, self.counters.snapshot(), pid=self.pid)
         return 0
+
+    def _losses_publish(self) -> None:
+        """Leave this process's figures for /metrics when it lost records since it last did:
+        a scrape answered by another process must count them too."""
+        lost = self.counters.lost_total()
+        if lost != self._losses_published and self.metrics_directory is not None:
+            snapshot_write(self.metrics_directory, self.counters.snapshot(), pid=self.pid)
+            self._losses_published = lost
 
     def _spool_full(self, count: int) -> bool:
         """Whether the spool is past its limit. Looked at once per SPOOL_CHECK_EVERY_BYTES
@@ -149,13 +162,16 @@ class AccessLogWriter:
             logger.exception("The access log's inline loader failed")
 
     def close(self) -> None:
-        """Stop the thread and hand over what is left; safe to call more than once."""
+        """Stop the thread and hand over what is left; safe to call more than once. Hits
+        that come after are counted lost."""
         self._stopping.set()
         self._wake.set()
         thread = self._thread
         if thread is not None and thread is not threading.current_thread():
             thread.join(STOP_TIMEOUT_SECONDS)
         self.flush()
+        self._closed = True
+        self.flush()  # what came in meanwhile
 
 
 LOADER_PROCESS, LOADER_INLINE = "process", "inline"
