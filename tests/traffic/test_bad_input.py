@@ -104,3 +104,24 @@ def test_a_request_id_is_taken_from_a_trusted_proxy_only_when_it_is_plain(
     assert from_proxy.headers["X-Request-ID"] == given
     assert forged.headers["X-Request-ID"] != given
     assert " " not in crooked.headers["X-Request-ID"]
+
+
+def test_a_huge_request_is_cut_before_it_is_held_or_handed_over(site, db, access_log):
+    from twentytwo.traffic.spool import spool_files
+
+    call(
+        site,
+        "/" + "a" * 1_000_000,
+        headers={
+            "User-Agent": "u" * 1_000_000,
+            "Referer": "https://example.org/" + "p" * 1_000_000,
+            "Cookie": "sessionid=" + "s" * 1_000_000,
+            "X-Forwarded-For": "203.0.113.7, " * 100_000,
+            "Sec-GPC": "1" * 1_000_000,
+        },
+    )
+    access_log.loader = None  # hand over only: look at the spool file itself
+    access_log.flush()
+
+    (spooled,) = spool_files(access_log.spool_directory)
+    assert spooled.size < 20_000

@@ -14,8 +14,20 @@ from time import perf_counter, time_ns
 
 from django.conf import settings
 
-from twentytwo.traffic.addresses import address_in, address_parse, networks_parse
-from twentytwo.traffic.records import cookies_kept, referer_origin
+from twentytwo.traffic.addresses import (
+    MAX_FORWARDED_CHARS,
+    address_in,
+    address_parse,
+    networks_parse,
+)
+from twentytwo.traffic.records import (
+    KEPT_GPC_CHARS,
+    KEPT_HEADER_CHARS,
+    KEPT_METHOD_CHARS,
+    KEPT_PATH_CHARS,
+    cookies_kept,
+    referer_origin,
+)
 from twentytwo.traffic.request_ids import (
     REQUEST_ID_ENVIRON,
     REQUEST_ID_HEADER,
@@ -61,7 +73,7 @@ class _Answer:
         self.started_wall = time_ns() // 1000
         self.started = perf_counter()
         # Read now: Django rewrites PATH_INFO in the environ it is handed.
-        self.path = environ.get("PATH_INFO", "")
+        self.path = environ.get("PATH_INFO", "")[:KEPT_PATH_CHARS]
         self.status = 500  # until start_response says otherwise
 
     def __call__(self, status: str, headers: list, exc_info=None):
@@ -81,20 +93,22 @@ class _Answer:
         if writer is None:
             return
         get = self.environ.get
-        gpc = get("HTTP_SEC_GPC")
+        # Every string is cut to what the loader reads of it (records.py): a huge header
+        # is neither held in memory nor written to the spool whole.
+        gpc = (get("HTTP_SEC_GPC") or "")[:KEPT_GPC_CHARS]
         writer.submit(
             (  # records.Hit's fields, as a plain tuple: the spool keeps nothing else
                 self.started_wall,
                 int((perf_counter() - self.started) * 1_000_000),
                 self.request_id,
-                get("REQUEST_METHOD", ""),
+                get("REQUEST_METHOD", "")[:KEPT_METHOD_CHARS],
                 self.path,
                 self.status,
                 response_bytes,
                 get("REMOTE_ADDR", ""),
-                get("HTTP_X_FORWARDED_FOR"),
+                (get("HTTP_X_FORWARDED_FOR") or "")[-MAX_FORWARDED_CHARS:],
                 cookies_kept(get("HTTP_COOKIE"), gpc),
-                get("HTTP_USER_AGENT"),
+                (get("HTTP_USER_AGENT") or "")[:KEPT_HEADER_CHARS],
                 referer_origin(get("HTTP_REFERER")),
                 gpc,
                 body,

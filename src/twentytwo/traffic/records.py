@@ -85,6 +85,12 @@ class Hit(NamedTuple):
 # listener cookie of a visitor who has not refused counting, never the session or the CSRF
 # token; the referrer's host, never its path, query or user name. Only this reaches the
 # spool, the one place where hits are written down before they are records.
+# The other strings a hit keeps are cut to what wsgi_text() would read of them, so a huge
+# header costs neither memory nor spool space (X-Forwarded-For from its end: addresses.py).
+KEPT_PATH_CHARS = MAX_PATH_CHARS * 4
+KEPT_HEADER_CHARS = MAX_HEADER_CHARS * 4
+KEPT_METHOD_CHARS = MAX_METHOD_CHARS * 4
+KEPT_GPC_CHARS = 8
 _LISTENER_PREFIX = f"{LISTENER_COOKIE}="
 _COUNTING_OFF_PAIR = f"{COUNTING_COOKIE}={COUNTING_OFF}"
 _HEX32 = re.compile(r"[0-9a-f]{32}")
