@@ -177,14 +177,3 @@ def _spool_prune(directory: Path, *, before: datetime) -> int:
     if removed:
         logger.warning("Removed %d access log spool file(s) past the address limit", removed)
     return removed
-
-
-def task_results_prune(*, task_paths: Sequence[str], finished_before: datetime) -> int:
-    """Delete the finished results of these tasks; a chain that runs every minute would
-    otherwise leave 1,440 rows a day in the task queue's table."""
-    from django_tasks_db.models import DBTaskResult
-
-    deleted, _ = DBTaskResult.objects.filter(
-        task_path__in=task_paths, finished_at__lt=finished_before
-    ).delete()
-    return deleted

@@ -13,17 +13,11 @@ from django.tasks import task
 from django.utils import timezone
 
 from twentytwo.config.scheduling import task_schedule
-from twentytwo.traffic.services import (
-    task_results_prune,
-    traffic_retention_apply,
-    worker_heartbeat_record,
-)
+from twentytwo.traffic.services import traffic_retention_apply, worker_heartbeat_record
 
 # Hourly: an address is cut at most an hour after its seven days are up.
 RETENTION_EVERY = timedelta(hours=1)
 HEARTBEAT_EVERY = timedelta(minutes=1)
-# Finished runs of these chains are kept this long, for the task admin's history.
-RESULTS_KEPT = timedelta(days=1)
 
 
 @task()
@@ -39,14 +33,9 @@ def traffic_retention_task() -> dict:
 
 @task()
 def traffic_heartbeat_task() -> None:
-    """Note that the worker runs, prune this app's finished runs, come back in a minute."""
+    """Note that the worker runs, then come back in a minute."""
     try:
-        now = timezone.now()
-        worker_heartbeat_record(now=now)
-        task_results_prune(
-            task_paths=[t.module_path for t in (traffic_retention_task, traffic_heartbeat_task)],
-            finished_before=now - RESULTS_KEPT,
-        )
+        worker_heartbeat_record(now=timezone.now())
     finally:
         task_schedule(traffic_heartbeat_task, delay=HEARTBEAT_EVERY)
 
