@@ -70,7 +70,8 @@ class Backlog:
 
 
 def _spool(var_dir: Path) -> tuple[int, int]:
-    found = [p for p in (var_dir / "log" / "spool").glob("*.hits")]
+    spool = var_dir / "log" / "spool"
+    found = [*spool.glob("*.hits"), *spool.glob("*.filed")]
     return len(found), sum(p.stat().st_size for p in found if p.exists())
 
 

@@ -215,3 +215,14 @@ def test_spool_files_that_waited_past_the_address_limit_are_removed(db, log_dir)
     assert [f.path for f in spool_files(spool)] == [waiting_fresh]
     assert not waiting_old.exists() and not rejected_old.exists() and not half_written.exists()
     assert not AccessRecord.objects.exists()
+
+
+def test_marks_of_loaded_chunks_left_behind_are_removed_after_a_day(db, log_dir):
+    from twentytwo.traffic.models import LoadedChunk
+
+    LoadedChunk.objects.create(spool_file="old", chunk=0, loaded_at=NOW - DAY - HOUR)
+    LoadedChunk.objects.create(spool_file="recent", chunk=0, loaded_at=NOW - HOUR)
+
+    traffic_retention_apply(now=NOW)
+
+    assert list(LoadedChunk.objects.values_list("spool_file", flat=True)) == ["recent"]

@@ -378,3 +378,53 @@ def test_a_spool_file_larger_than_a_transaction_is_stored_whole(db, tmp_path):
     assert loader.load() == count
     assert AccessRecord.objects.count() == count
     assert loader.counters.records_written == {"file": count, "table": count}
+
+
+def test_a_file_left_by_a_stopped_loader_after_the_day_file_goes_on_to_the_table_only(db, tmp_path):
+    from twentytwo.traffic.spool import spool_mark_filed
+
+    hits = [hit(request_id=f"{i:032x}") for i in range(5)]
+    spool_mark_filed(spool_write(tmp_path / "spool", hits))  # its lines are in the day file
+
+    loader = loaded(tmp_path)
+    assert loader.load() == 5
+
+    assert AccessRecord.objects.count() == 5
+    assert not (tmp_path / "log").exists()  # no line was written again
+    assert spool_files(tmp_path / "spool") == []
+
+
+def test_chunks_a_stopped_loader_stored_are_not_stored_again(db, tmp_path):
+    from twentytwo.traffic.loader import TABLE_CHUNK_ROWS
+    from twentytwo.traffic.models import LoadedChunk
+
+    count = TABLE_CHUNK_ROWS + 10
+    hits = [hit(request_id=f"{i:032x}") for i in range(count)]
+    path = spool_write(tmp_path / "spool", hits)
+    # A loader wrote the day file and stored the first chunk, then was killed: what it
+    # left is made by running its steps for the file and undoing the second chunk.
+    (waiting,) = spool_files(tmp_path / "spool")
+    _count, filed = loaded(tmp_path)._load_file(waiting, hits)
+    AccessRecord.objects.filter(request_id__gte=f"{TABLE_CHUNK_ROWS:032x}").delete()
+    LoadedChunk.objects.filter(chunk__gt=0).delete()
+    (day_file,) = (tmp_path / "log").glob("*.jsonl")
+    assert not path.exists() and filed.exists()
+    assert AccessRecord.objects.count() == TABLE_CHUNK_ROWS
+
+    again = loaded(tmp_path)
+    assert again.load() == count
+
+    ids = list(AccessRecord.objects.order_by("request_id").values_list("request_id", flat=True))
+    assert ids == [f"{i:032x}" for i in range(count)]  # each once
+    assert day_file.read_text().count("\n") == count  # no line written twice
+    assert again.counters.records_written == {"table": 10}
+    assert not LoadedChunk.objects.exists()
+    assert spool_files(tmp_path / "spool") == []
+
+
+def test_a_loaded_file_leaves_no_marks(db, tmp_path):
+    from twentytwo.traffic.models import LoadedChunk
+
+    spool_write(tmp_path / "spool", [hit(request_id="e" * 32)])
+    assert loaded(tmp_path).load() == 1
+    assert not LoadedChunk.objects.exists()

@@ -9,10 +9,12 @@ the operations dashboard say how far behind it is.
 
 Each spool file is written to the day file and to the table, each on its own: a full disk
 loses the file's copy, a failing table the table's, both counted. Then the spool file is
-removed. A loader killed (not stopped) between writing a file's records and removing it
-writes them again at its next start: nothing is lost, and at most that file's records are
-doubled. One loader works on a spool at a time (a lock
-file), and the app server's processes never wait for it."""
+removed. The steps leave marks, so that a loader killed at any moment, when it meets the
+file again, writes each record once: the file's new name says its records are in the day
+file, and each chunk of rows is stored with a row of its own (models.LoadedChunk) in the
+same transaction. (Only a kill between appending to the day file and renaming the spool
+file, one system call apart, would write that file's lines twice.) One loader works on a
+spool at a time (a lock file), and the app server's processes never wait for it."""
 
 from __future__ import annotations
 
@@ -30,7 +32,14 @@ from twentytwo.traffic.batches import TABLE_COLUMNS, Batch, BatchEncoder
 from twentytwo.traffic.metrics import SINK_FILE, SINK_TABLE, Counters
 from twentytwo.traffic.process_figures import snapshot_write
 from twentytwo.traffic.records import CatalogIds
-from twentytwo.traffic.spool import SpoolFileUnreadable, spool_files, spool_read, spool_reject
+from twentytwo.traffic.spool import (
+    SpoolFile,
+    SpoolFileUnreadable,
+    spool_files,
+    spool_mark_filed,
+    spool_read,
+    spool_reject,
+)
 
 logger = logging.getLogger(__name__)
 LOCK_NAME = ".loader.lock"
@@ -91,12 +100,15 @@ class AccessLogLoader:
                 rejected += 1
                 continue
             try:
-                loaded += self._load_hits(hits) if hits else 0
+                count, path = self._load_file(spool_file, hits)
             except Exception as error:  # a field of the wrong kind: no retry would help
                 self._reject(spool_file.path, error)
                 rejected += 1
                 continue
-            spool_file.path.unlink(missing_ok=True)
+            loaded += count
+            path.unlink(missing_ok=True)
+            if self.table:
+                self._marks_forget(spool_file.name)
         if (loaded or rejected) and self.metrics_directory is not None:
             snapshot_write(self.metrics_directory, self.counters.snapshot())
         return loaded
@@ -107,19 +119,29 @@ class AccessLogLoader:
         with suppress(OSError):
             spool_reject(path)
 
-    def _load_hits(self, hits: list[tuple]) -> int:
+    def _load_file(self, spool_file: SpoolFile, hits: list[tuple]) -> tuple[int, Path]:
+        """Write a spool file's records; return how many, and where the file is now."""
+        path = spool_file.path
+        if not hits:
+            return 0, path
+        batch = self._encode(hits)
+        self.counters.count_batch(batch)
+        if not spool_file.filed:
+            self._file_write(batch)
+            path = spool_mark_filed(path)
+        if self.table:
+            done = self._marks(spool_file.name) if spool_file.filed else frozenset()
+            self._table_write(batch, spool_name=spool_file.name, done=done)
+        return len(batch), path
+
+    def _encode(self, hits: list[tuple]) -> Batch:
         try:
-            batch = self._batch_encoder().encode(hits)
+            return self._batch_encoder().encode(hits)
         except Exception:
             # The catalog's ids could not be read (the database is down): the records are
             # written without them rather than lost.
             logger.exception("Access records could not be completed with catalog ids")
-            batch = BatchEncoder(catalog=_NO_CATALOG, connection=connection).encode(hits)
-        self.counters.count_batch(batch)
-        self._file_write(batch)
-        if self.table:
-            self._table_write(batch)
-        return len(batch)
+            return BatchEncoder(catalog=_NO_CATALOG, connection=connection).encode(hits)
 
     def _batch_encoder(self) -> BatchEncoder:
         if self._encoder is None:
@@ -137,19 +159,23 @@ class AccessLogLoader:
         else:
             self.counters.wrote(SINK_FILE, len(batch))
 
-    def _table_write(self, batch: Batch) -> None:
-        from twentytwo.traffic.services import access_rows_store
+    def _table_write(self, batch: Batch, *, spool_name: str, done: frozenset[int]) -> None:
+        from twentytwo.traffic.services import access_chunk_store
 
         step = TABLE_CHUNK_ROWS * len(TABLE_COLUMNS)
         params = batch.params
-        for start in range(0, len(params), step):
+        for number, start in enumerate(range(0, len(params), step)):
+            if number in done:  # stored by a loader that was stopped before it finished
+                continue
             chunk = params[start : start + step]
             try:
                 if not connection.in_atomic_block:
                     # The loader's own connection: renewed when too old or broken, as a
                     # request's would be. (Inside a transaction it is a caller's: a test's.)
                     connection.close_if_unusable_or_obsolete()
-                stored = access_rows_store(params=chunk, columns=TABLE_COLUMNS)
+                stored = access_chunk_store(
+                    params=chunk, columns=TABLE_COLUMNS, spool_file=spool_name, chunk=number
+                )
             except Exception as error:
                 rows = len(chunk) // len(TABLE_COLUMNS)
                 self.counters.lose(SINK_TABLE, rows)
@@ -158,6 +184,23 @@ class AccessLogLoader:
                     connection.close()
             else:
                 self.counters.wrote(SINK_TABLE, stored)
+
+    def _marks(self, spool_name: str) -> frozenset[int]:
+        from twentytwo.traffic.models import LoadedChunk
+
+        return frozenset(
+            LoadedChunk.objects.filter(spool_file=spool_name).values_list("chunk", flat=True)
+        )
+
+    def _marks_forget(self, spool_name: str) -> None:
+        from twentytwo.traffic.models import LoadedChunk
+
+        try:
+            LoadedChunk.objects.filter(spool_file=spool_name).delete()
+        except Exception as error:  # retention removes what is left
+            logger.warning("The marks of spool file %s stay: %s", spool_name, error)
+            if connection.in_atomic_block is False:
+                connection.close()
 
 
 class _NoCatalog(CatalogIds):

@@ -57,6 +57,26 @@ class AccessRecord(models.Model):
         return f"{self.method} {self.path} {self.status} [{self.request_id}]"
 
 
+class LoadedChunk(models.Model):
+    """A chunk of a spool file whose records are in the table (loader.py).
+
+    Stored in the transaction that stores the chunk's records, so a loader stopped at any
+    moment, when it meets the file again, stores only the chunks that are not in the
+    table yet. Removed once the file is; retention removes any left behind."""
+
+    spool_file = models.CharField(_("spool file"), max_length=100)
+    chunk = models.PositiveIntegerField(_("chunk"))
+    loaded_at = models.DateTimeField(_("loaded at"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["spool_file", "chunk"], name="loadedchunk_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.spool_file} #{self.chunk}"
+
+
 class WorkerHeartbeat(models.Model):
     """When the task worker last ran the heartbeat task: /readyz reads it."""
 

@@ -12,14 +12,17 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
 
 from twentytwo.traffic import files
-from twentytwo.traffic.models import AccessRecord, WorkerHeartbeat
+from twentytwo.traffic.models import AccessRecord, LoadedChunk, WorkerHeartbeat
 from twentytwo.traffic.selectors import HEARTBEAT
 from twentytwo.traffic.spool import spool_files
 
 logger = logging.getLogger(__name__)
 
+# How long the marks of a loaded spool file chunk may outlive the file (loader.py).
+MARKS_KEPT = timedelta(days=1)
 # Rows per INSERT statement: one statement of many rows costs a quarter less per row than
 # the same rows run one by one (measured on SQLite: 3.4-3.7 against 5.0 µs a row).
 ROWS_PER_STATEMENT = 100
@@ -70,6 +73,15 @@ def access_rows_store(*, params: list, columns: Sequence[str]) -> int:
                 [rest[i : i + width] for i in range(0, len(rest), width)],
             )
     return count
+
+
+def access_chunk_store(*, params: list, columns: Sequence[str], spool_file: str, chunk: int) -> int:
+    """Store one chunk of a spool file's rows and the mark that says so, in one transaction:
+    a loader that meets the file again skips the chunks marked (loader.py)."""
+    with transaction.atomic():
+        stored = access_rows_store(params=params, columns=columns)
+        LoadedChunk.objects.create(spool_file=spool_file, chunk=chunk, loaded_at=timezone.now())
+    return stored
 
 
 def access_records_store(*, records: Sequence[dict]) -> int:
@@ -126,6 +138,8 @@ def traffic_retention_apply(*, now: datetime) -> RetentionResult:
     result.spool_files_deleted = _spool_prune(
         Path(settings.ACCESS_LOG_SPOOL_DIR), before=truncate_before
     )
+    # Marks whose file is long gone: a loader stopped between removing a file and its marks.
+    LoadedChunk.objects.filter(loaded_at__lt=now - MARKS_KEPT).delete()
     with transaction.atomic():
         result.records_deleted, _ = AccessRecord.objects.filter(time__lt=delete_before).delete()
         result.addresses_truncated = AccessRecord.objects.filter(

@@ -21,6 +21,8 @@ from time import time_ns
 from twentytwo.traffic.records import Hit
 
 SUFFIX = ".hits"
+# A file whose records are in the day file, and go on to the table (loader.py).
+FILED_SUFFIX = ".filed"
 REJECTED_SUFFIX = ".rejected"
 FILE_MODE = 0o640
 # Written first in every file: a loader refuses a file of another layout instead of
@@ -39,6 +41,16 @@ class SpoolFile:
     path: Path
     size: int
     made_ns: int  # when the process wrote it
+
+    @property
+    def name(self) -> str:
+        """The file's name without its suffix, the same in every state."""
+        return self.path.stem
+
+    @property
+    def filed(self) -> bool:
+        """Whether its records are in the day file already."""
+        return self.path.suffix == FILED_SUFFIX
 
 
 def spool_write(directory: Path, hits: list[tuple]) -> Path:
@@ -79,6 +91,13 @@ def spool_read(path: Path) -> list[tuple]:
     return hits
 
 
+def spool_mark_filed(path: Path) -> Path:
+    """Note, in the file's name, that its records are in the day file; return the new path."""
+    filed = path.with_suffix(FILED_SUFFIX)
+    os.replace(path, filed)
+    return filed
+
+
 def spool_reject(path: Path) -> None:
     """Set an unreadable file aside, where it is kept for a look until retention's limit."""
     os.replace(path, path.with_suffix(REJECTED_SUFFIX))
@@ -91,7 +110,7 @@ def _made_ns(name: str) -> int:
 
 def spool_files(directory: Path, *, rejected: bool = False) -> list[SpoolFile]:
     """The spool's files waiting to be loaded, oldest first (or the rejected ones)."""
-    suffix = REJECTED_SUFFIX if rejected else SUFFIX
+    suffix = (REJECTED_SUFFIX,) if rejected else (SUFFIX, FILED_SUFFIX)
     found = []
     try:
         entries = list(os.scandir(directory))
