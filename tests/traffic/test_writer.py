@@ -428,3 +428,21 @@ def test_a_loaded_file_leaves_no_marks(db, tmp_path):
     spool_write(tmp_path / "spool", [hit(request_id="e" * 32)])
     assert loaded(tmp_path).load() == 1
     assert not LoadedChunk.objects.exists()
+
+
+def test_a_file_whose_marks_cannot_be_read_waits_for_the_database(db, tmp_path):
+    from twentytwo.traffic.spool import spool_mark_filed
+
+    filed = spool_mark_filed(spool_write(tmp_path / "spool", [hit(request_id="f" * 32)]))
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE traffic_loadedchunk RENAME TO traffic_loadedchunk_away")
+    loader = loaded(tmp_path)
+
+    assert loader.load() == 0
+    assert filed.exists()  # neither set aside nor removed
+    assert loader.counters.spool_files_rejected == 0
+
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE traffic_loadedchunk_away RENAME TO traffic_loadedchunk")
+    assert loader.load() == 1
+    assert list(AccessRecord.objects.values_list("request_id", flat=True)) == ["f" * 32]

@@ -25,7 +25,7 @@ import threading
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from django.db import connection
+from django.db import connection, transaction
 
 from twentytwo.traffic import files
 from twentytwo.traffic.batches import TABLE_COLUMNS, Batch, BatchEncoder
@@ -51,6 +51,10 @@ TABLE_CHUNK_ROWS = 300
 
 class LoaderBusy(Exception):
     """Another loader works on this spool."""
+
+
+class _TryLater(Exception):
+    """A spool file that cannot be finished now, but can be later."""
 
 
 class AccessLogLoader:
@@ -101,6 +105,11 @@ class AccessLogLoader:
                 continue
             try:
                 count, path = self._load_file(spool_file, hits)
+            except _TryLater as error:
+                logger.warning(
+                    "The spool file %s waits for the next pass: %s", spool_file.name, error
+                )
+                continue
             except Exception as error:  # a field of the wrong kind: no retry would help
                 self._reject(spool_file.path, error)
                 rejected += 1
@@ -124,13 +133,20 @@ class AccessLogLoader:
         path = spool_file.path
         if not hits:
             return 0, path
+        done: frozenset[int] = frozenset()
+        if self.table and spool_file.filed:
+            try:
+                done = self._marks(spool_file.name)
+            except Exception as error:  # the database is down: the file waits for it
+                if connection.in_atomic_block is False:
+                    connection.close()
+                raise _TryLater(error) from error
         batch = self._encode(hits)
         self.counters.count_batch(batch)
         if not spool_file.filed:
             self._file_write(batch)
             path = spool_mark_filed(path)
         if self.table:
-            done = self._marks(spool_file.name) if spool_file.filed else frozenset()
             self._table_write(batch, spool_name=spool_file.name, done=done)
         return len(batch), path
 
@@ -188,15 +204,18 @@ class AccessLogLoader:
     def _marks(self, spool_name: str) -> frozenset[int]:
         from twentytwo.traffic.models import LoadedChunk
 
-        return frozenset(
-            LoadedChunk.objects.filter(spool_file=spool_name).values_list("chunk", flat=True)
-        )
+        # In a transaction of its own: a failure leaves a caller's transaction usable.
+        with transaction.atomic():
+            return frozenset(
+                LoadedChunk.objects.filter(spool_file=spool_name).values_list("chunk", flat=True)
+            )
 
     def _marks_forget(self, spool_name: str) -> None:
         from twentytwo.traffic.models import LoadedChunk
 
         try:
-            LoadedChunk.objects.filter(spool_file=spool_name).delete()
+            with transaction.atomic():
+                LoadedChunk.objects.filter(spool_file=spool_name).delete()
         except Exception as error:  # retention removes what is left
             logger.warning("The marks of spool file %s stay: %s", spool_name, error)
             if connection.in_atomic_block is False:
