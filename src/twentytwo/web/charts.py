@@ -12,6 +12,42 @@ def nice_ceiling(value: float) -> float:
     return float(top)
 
 
+LINE_WIDTH, LINE_HEIGHT = 640, 220
+LINE_RIGHT, LINE_TOP, LINE_BOTTOM = 16, 16, 32
+# Label at most about this many points on the axis so the labels never overlap.
+MAX_AXIS_LABELS = 8
+
+
+def line_layout(values: list[float], marks: list[dict], *, left: int) -> dict:
+    """Place a line over evenly spaced points, scaled to a round top, with room on the left
+    for the axis' values. `marks` holds what each point's template needs besides its place
+    (its label, its value as shown); x and y are added to them. The context a line chart
+    template draws."""
+    top = nice_ceiling(max(values, default=0))
+    inner_w, inner_h = LINE_WIDTH - left - LINE_RIGHT, LINE_HEIGHT - LINE_TOP - LINE_BOTTOM
+    step = inner_w / (len(values) - 1) if len(values) > 1 else 0
+    for i, (mark, value) in enumerate(zip(marks, values, strict=True)):
+        mark["x"] = round(left + (i * step if len(values) > 1 else inner_w / 2), 1)
+        mark["y"] = round(LINE_TOP + inner_h - value / top * inner_h, 1)
+    every = max(1, -(-len(marks) // MAX_AXIS_LABELS))
+    return {
+        "width": LINE_WIDTH,
+        "height": LINE_HEIGHT,
+        "left": left,
+        "right": LINE_WIDTH - LINE_RIGHT,
+        "top": LINE_TOP,
+        "baseline": LINE_TOP + inner_h,
+        "top_value": top,
+        "mid_value": top / 2,
+        "mid_y": LINE_TOP + inner_h / 2,
+        "marks": marks,
+        "labelled": marks[::every],
+        "path": " ".join(f"{m['x']},{m['y']}" for m in marks),
+        "low": min(values, default=0),
+        "high": max(values, default=0),
+    }
+
+
 BAR_WIDTH, BAR_TOP, BAR_RIGHT = 640, 16, 16
 BAR_HEIGHT, BAR_GAP = 18, 6
 

@@ -6,54 +6,26 @@ table with the same numbers beside it."""
 
 from django import template
 
-from twentytwo.web.charts import bars_layout, nice_ceiling
+from twentytwo.web.charts import bars_layout, line_layout
 
 register = template.Library()
 
-WIDTH, HEIGHT = 640, 220
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 32
+LEFT = 48  # room for the axis' values
 BAR_LABEL = 140
 
 
 @register.inclusion_tag("audience/charts/line.html")
 def line_chart(points, key: str, title: str, unit: str = "", chart_id: str = ""):
     values = [float(getattr(p, key)) for p in points]
-    top = nice_ceiling(max(values, default=0))
-    inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    step = inner_w / (len(values) - 1) if len(values) > 1 else 0
-    marks = []
-    for i, (point, value) in enumerate(zip(points, values, strict=True)):
-        x = LEFT + (i * step if len(values) > 1 else inner_w / 2)
-        y = TOP + inner_h - value / top * inner_h
-        marks.append(
-            {
-                "x": round(x, 1),
-                "y": round(y, 1),
-                "tick": point.period.tick,
-                "name": point.period.name,
-                "value": value,
-            }
-        )
-    # Label at most about eight points on the axis so the labels never overlap.
-    every = max(1, len(marks) // 8 + (len(marks) % 8 > 0))
+    marks = [
+        {"tick": point.period.tick, "name": point.period.name, "value": value}
+        for point, value in zip(points, values, strict=True)
+    ]
     return {
         "id": chart_id or key,
         "title": title,
         "unit": unit,
-        "width": WIDTH,
-        "height": HEIGHT,
-        "left": LEFT,
-        "right": WIDTH - RIGHT,
-        "top": TOP,
-        "baseline": TOP + inner_h,
-        "top_value": top,
-        "mid_value": top / 2,
-        "mid_y": TOP + inner_h / 2,
-        "marks": marks,
-        "labelled": [m for i, m in enumerate(marks) if i % every == 0],
-        "path": " ".join(f"{m['x']},{m['y']}" for m in marks),
-        "low": min(values, default=0),
-        "high": max(values, default=0),
+        **line_layout(values, marks, left=LEFT),
         "first": points[0].period.first if points else None,
         "last": points[-1].period.last if points else None,
     }
