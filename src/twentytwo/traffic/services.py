@@ -176,12 +176,11 @@ def _spool_prune(directory: Path, *, before: datetime) -> int:
     limit = before.timestamp()
     removed = 0
     leftovers = [
-        *spool_files(directory),
-        *spool_files(directory, rejected=True),
-        *(path for path in directory.glob(".*.tmp")),
+        *(spool_file.path for spool_file in spool_files(directory)),
+        *(spool_file.path for spool_file in spool_files(directory, rejected=True)),
+        *directory.glob(".*.tmp"),
     ]
-    for leftover in leftovers:
-        path = getattr(leftover, "path", leftover)
+    for path in leftovers:
         try:
             if path.stat().st_mtime < limit:
                 path.unlink()
