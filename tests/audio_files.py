@@ -1,20 +1,18 @@
 """Real audio for tests, made with ffmpeg and cached for the test session."""
 
 import functools
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+
+from twentytwo.core.ffmpeg import ffmpeg_executable
 
 
 @functools.cache
 def sine_mp3(*, seconds: float = 3.0, frequency: int = 440, xing: bool = True) -> bytes:
     """Return a CBR 128 kbit/s stereo MP3 of a sine tone, made by ffmpeg."""
-    ffmpeg = shutil.which("ffmpeg")
-    if ffmpeg is None:
-        raise RuntimeError("ffmpeg is needed for the tests: apt-get install ffmpeg")
     command = [
-        ffmpeg,
+        ffmpeg_executable(),
         "-v",
         "error",
         "-f",
@@ -45,9 +43,8 @@ def sine_mp3(*, seconds: float = 3.0, frequency: int = 440, xing: bool = True) -
 
 @functools.cache
 def sine_ogg(*, seconds: float = 3.0, codec: str = "libopus") -> bytes:
-    ffmpeg = shutil.which("ffmpeg")
     command = [
-        ffmpeg,
+        ffmpeg_executable(),
         "-v",
         "error",
         "-f",

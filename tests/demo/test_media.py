@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from twentytwo.catalog.audio import audio_probe
+from twentytwo.core.ffmpeg import ffmpeg_executable
 from twentytwo.demo.arrangement import SECTIONS
 from twentytwo.demo.media import genre_media_render, track_audio
 from twentytwo.demo.recipes import CITIES, city_genres
@@ -18,7 +19,7 @@ def _genre(city: int, slug: str):
 
 def _decoded(mp3: bytes) -> np.ndarray:
     command = [
-        "ffmpeg",
+        ffmpeg_executable(),
         "-v",
         "error",
         "-f",
@@ -78,7 +79,7 @@ def test_sections_joined_in_any_order_decode_without_an_error(techno):
     mp3 = track_audio(techno, sections=order, title="Seam Test", artist="Lab", label="L", year=2000)
 
     decoded = subprocess.run(
-        ["ffmpeg", "-v", "error", "-f", "mp3", "-i", "pipe:0", "-f", "null", "-"],
+        [ffmpeg_executable(), "-v", "error", "-f", "mp3", "-i", "pipe:0", "-f", "null", "-"],
         input=mp3,
         capture_output=True,
         check=True,

@@ -3,12 +3,25 @@ import subprocess
 import numpy as np
 import pytest
 
+from twentytwo.core.ffmpeg import ffmpeg_executable
 from twentytwo.demo.arrangement import FRAME_SAMPLES
 from twentytwo.demo.mp3 import NOT_LAYER_III, mp3_frames, sections_encode
 
 
 def _decoded(mp3: bytes) -> np.ndarray:
-    command = ["ffmpeg", "-v", "error", "-f", "mp3", "-i", "pipe:0", "-ac", "1", "-f", "f32le"]
+    command = [
+        ffmpeg_executable(),
+        "-v",
+        "error",
+        "-f",
+        "mp3",
+        "-i",
+        "pipe:0",
+        "-ac",
+        "1",
+        "-f",
+        "f32le",
+    ]
     result = subprocess.run([*command, "pipe:1"], input=mp3, capture_output=True, check=True)
     return np.frombuffer(result.stdout, dtype=np.float32)
 

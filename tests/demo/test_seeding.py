@@ -9,6 +9,7 @@ from tests.demo.conftest import MONDAY, SMALL, SMALL_PLAYLIST
 from twentytwo.catalog import selectors
 from twentytwo.catalog.audio import AUDIO_TOO_LARGE, AudioRejected, audio_probe
 from twentytwo.catalog.models import BuyLink, City, Curator, Genre, PlaylistEntry, Track
+from twentytwo.core.ffmpeg import ffmpeg_executable
 from twentytwo.demo.media import genre_media_render, track_audio
 from twentytwo.demo.plan import catalog_plan
 from twentytwo.demo.seeding import demo_catalog_seed
@@ -71,7 +72,16 @@ def test_every_seeded_track_is_whole_playable_mp3_of_30_to_90_seconds(settings):
         assert (probe.codec, probe.bitrate) == ("mp3", 128_000)
         assert 30 <= probe.duration <= 90
         decoded = subprocess.run(
-            ["ffmpeg", "-v", "error", "-i", default_storage.path(track.audio), "-f", "null", "-"],
+            [
+                ffmpeg_executable(),
+                "-v",
+                "error",
+                "-i",
+                default_storage.path(track.audio),
+                "-f",
+                "null",
+                "-",
+            ],
             capture_output=True,
             text=True,
             check=True,

@@ -5,15 +5,14 @@ every MP3 frame carries all of its own bits, so frames of separately placed sect
 be concatenated into a valid stream. All sections of a genre go through one ffmpeg run,
 laid end to end and aligned so that each section fills whole frames of the output."""
 
-import shutil
 import subprocess
 
 import numpy as np
 
+from twentytwo.core.ffmpeg import ffmpeg_executable
 from twentytwo.demo.arrangement import FRAME_SAMPLES
 from twentytwo.demo.instruments import SAMPLE_RATE
 
-FFMPEG_MISSING = "ffmpeg is needed to encode the demo audio: apt-get install ffmpeg"
 ENCODE_UNEXPECTED = "ffmpeg returned {found} MP3 frames where {expected} were expected."
 NOT_LAYER_III = "There is no MPEG-1 Layer III frame at byte {offset}."
 # LAME's encoder delay (576) plus the MP3 decoder's (529): input sample n comes out at
@@ -50,9 +49,6 @@ def mp3_frames(stream: bytes) -> list[bytes]:
 def sections_encode(sections: list[np.ndarray]) -> list[bytes]:
     """Encode (2, n) float sections, each n a multiple of 1152, in one ffmpeg run; return
     the MP3 frames of each section."""
-    ffmpeg = shutil.which("ffmpeg")
-    if ffmpeg is None:
-        raise RuntimeError(FFMPEG_MISSING)
     lead = np.zeros((2, FRAME_SAMPLES - _CODEC_DELAY))
     tail = np.zeros((2, 2 * FRAME_SAMPLES))
     audio = np.concatenate([lead, *sections, tail], axis=1)
@@ -60,10 +56,11 @@ def sections_encode(sections: list[np.ndarray]) -> list[bytes]:
     interleaved[:, 0], interleaved[:, 1] = audio
     pcm = interleaved.tobytes()
     command = [
-        ffmpeg, "-v", "error", "-f", "f32le", "-ar", str(SAMPLE_RATE), "-ac", "2", "-i", "pipe:0",
+        ffmpeg_executable(), "-v", "error",
+        "-f", "f32le", "-ar", str(SAMPLE_RATE), "-ac", "2", "-i", "pipe:0",
         *_FFMPEG_MP3, "pipe:1",
     ]  # fmt: skip
-    # The command is built from constants and the path of the ffmpeg on PATH.
+    # The command is built from constants and the path of the project's own ffmpeg.
     stream = subprocess.run(command, input=pcm, capture_output=True, check=True).stdout  # noqa: S603
     frames = mp3_frames(stream)
     counts = [section.shape[1] // FRAME_SAMPLES for section in sections]
