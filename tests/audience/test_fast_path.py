@@ -17,7 +17,7 @@ from tests.audience.beacons import (  # noqa: F401 (pinned_clock is a fixture)
 )
 from twentytwo.audience.fast_path import BeaconFastPath
 from twentytwo.audience.models import ListenEvent
-from twentytwo.config.lean_handler import LeanWSGIHandler
+from twentytwo.core.lean_handler import LeanWSGIHandler
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pinned_clock")]
 

@@ -149,7 +149,7 @@ def test_the_page_shows_the_figures_charts_and_links_to_errors(staff, known):
     html = staff.get(URL).content.decode()
     assert '<dd data-total="requests">29</dd>' in html
     assert '<dd data-total="stream_bytes" title="262144 bytes">256.0\xa0KB</dd>' in html
-    assert html.count('<svg class="ops-chart__svg"') == 5
+    assert html.count('<svg class="chart__svg"') == 5
     assert '<title id="chart-per_minute-title">Requests per minute</title>' in html
     assert "?window=hour&amp;request=err-two-0000" in html
     assert '<th scope="row">api:genre_tracks</th><td>20</td><td>10</td><td>19</td>' in html

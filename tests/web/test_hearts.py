@@ -54,7 +54,9 @@ def test_a_signed_in_listener_sees_their_hearts_pressed_on_the_genre_page(
         f"Favorite {playlist[1].title} by {playlist[1].artist}"
     )
     # The player bar knows which tracks are hearted, for whichever one it plays.
-    assert page.one("section", id="player").attrs["data-favorite-tracks"] == str(playlist[1].pk)
+    assert page.one("button", id="player-heart").attrs["data-favorite-tracks"] == str(
+        playlist[1].pk
+    )
 
 
 def test_genre_tiles_ledger_rows_and_the_track_page_carry_hearts(client, adult, house, playlist):
@@ -82,7 +84,7 @@ def test_an_anonymous_page_draws_hearts_unpressed_and_sets_no_cookie(client, hou
 
     page = page_of(response)
     assert set(hearts(page, "track").values()) == {"false"}
-    assert page.one("body").attrs["data-favorites"] == "anonymous"
+    assert page.one("dialog", id="heart-dialog").attrs["data-favorites"] == "anonymous"
     assert response.cookies == {}
     assert not page.all("meta", name="csrf-token")
 
@@ -115,7 +117,7 @@ def test_an_under_18_listener_sees_hearts_that_explain_the_limit(client, minor, 
 
     page = page_of(client.get(genre_url(house)))
 
-    assert page.one("body").attrs["data-favorites"] == "refused"
+    assert page.one("dialog", id="heart-dialog").attrs["data-favorites"] == "refused"
 
 
 def test_the_dashboard_asks_an_anonymous_visitor_to_sign_in_first(client, db):

@@ -254,7 +254,7 @@ def test_track_page_lists_current_and_past_playlists(client, house):
     assert past == ["Deep House Amsterdam 4 Mar 2024 to 26 Mar 2024"]
 
 
-def test_ledger_lists_every_track_with_its_dates_and_marks_the_current_ones(client, house):
+def test_ledger_lists_every_track_with_its_dates_and_plays_the_current_ones(client, house):
     tracks = rotate_in(genre=house, count=23)
 
     response = client.get(
@@ -263,18 +263,19 @@ def test_ledger_lists_every_track_with_its_dates_and_marks_the_current_ones(clie
 
     assert response.status_code == 200
     page = page_of(response)
-    rows = page.all("li", class_="ledger__row") + page.all(
-        "li", class_="ledger__row ledger__row--current"
+    current = page.all("li", class_="track")
+    retired = page.all("li", class_="track track--silent")
+    assert (len(current), len(retired)) == (22, 1)
+    # The tracks still in the playlist play from the ledger; the one that left does not.
+    assert all("data-stream-url" in row.attrs for row in current)
+    assert "data-stream-url" not in retired[0].attrs
+    texts = [squeezed(text.text) for text in page.all("span", class_="track__text")]
+    assert texts[-1] == (
+        f"{tracks[0].title} {tracks[0].artist} Added 4 Mar 2024 · Retired 26 Mar 2024"
     )
-    assert len(rows) == 23
-    current = page.all("li", class_="ledger__row ledger__row--current")
-    assert len(current) == 22
-    retired = page.one("li", class_="ledger__row")
-    assert squeezed(retired.text) == (
-        f"{tracks[0].title} {tracks[0].artist} Added 4 Mar 2024 Retired 26 Mar 2024"
+    assert (
+        texts[0] == f"{tracks[-1].title} {tracks[-1].artist} Added 26 Mar 2024 In the playlist now"
     )
-    newest = squeezed(current[0].text)
-    assert newest == f"{tracks[-1].title} {tracks[-1].artist} Added 26 Mar 2024 In the playlist now"
     assert "23 tracks have passed through this playlist since 4 March 2024." in squeezed(
         page.one("p", class_="lead").text
     )

@@ -5,28 +5,19 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from twentytwo.accounts import selectors, services
 from twentytwo.accounts.models import PROFILE_SOURCE_SELF
 from twentytwo.accounts.services import AccountError
+from twentytwo.core.redirects import next_url
 
 AGE_ANSWER_MISSING = "Choose one of the two answers."
 GUARDIAN_REQUEST_SENT = "We sent a confirmation link to %(email)s."
 GUARDIAN_CONFIRMED = "Thank you. The account is confirmed and no longer limited."
 FACT_REMOVED = "Removed from your profile."
 PROFILE_REFRESHED = "Your profile was refreshed from %(source)s."
-
-
-def _safe_next(request: HttpRequest, default: str) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return default
 
 
 @login_required
@@ -76,22 +67,22 @@ def profile_refresh(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def age(request: HttpRequest) -> HttpResponse:
-    next_url = _safe_next(request, reverse("web:home"))
+    then = next_url(request, default=reverse("web:home"))
     if not selectors.user_needs_age_step(request.user):
-        return HttpResponseRedirect(next_url)
+        return HttpResponseRedirect(then)
     error = None
     if request.method == "POST":
         answer = request.POST.get("adult")
         if answer in ("yes", "no"):
             services.age_statement_record(user=request.user, adult=answer == "yes")
             if answer == "yes":
-                return HttpResponseRedirect(next_url)
+                return HttpResponseRedirect(then)
             return redirect("accounts:profile")
         error = AGE_ANSWER_MISSING
     return render(
         request,
         "accounts/age.html",
-        {"next": next_url, "error": error},
+        {"next": then, "error": error},
         status=400 if error else 200,
     )
 

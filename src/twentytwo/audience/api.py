@@ -5,9 +5,7 @@ else. Instead of a CSRF token (a beacon carries none), a request from another si
 refused by its Origin header, which browsers send with every such POST."""
 
 import json
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from ninja import Router, Schema
@@ -22,6 +20,7 @@ from twentytwo.audience.ingestion import (
     Draft,
     events_ingest,
 )
+from twentytwo.core.origins import origin_is_foreign
 
 # A player flushes a few events at a time; a batch larger than this is not from the player.
 MAX_EVENTS_PER_BATCH = 50
@@ -106,20 +105,6 @@ def _refusal(status: int, code: str, message: str) -> JsonResponse:
     response = JsonResponse({"error": {"code": code, "message": message}}, status=status)
     response["Cache-Control"] = "no-store"
     return response
-
-
-def _own_origins(request: HttpRequest) -> set[str]:
-    return {f"{request.scheme}://{request.get_host()}", *settings.CSRF_TRUSTED_ORIGINS}
-
-
-def origin_is_foreign(request: HttpRequest) -> bool:
-    """True when the request names an Origin that is not this site's."""
-    origin = request.headers.get("Origin")
-    if origin is None:
-        # Not from a browser page (or a very old browser): nothing to check it against.
-        return False
-    parts = urlsplit(origin)
-    return f"{parts.scheme}://{parts.netloc}" not in _own_origins(request)
 
 
 def _batch(request: HttpRequest) -> list | JsonResponse:

@@ -19,7 +19,7 @@ from django.core import signals
 from django.core.handlers.wsgi import WSGIRequest
 
 from twentytwo.audience.api import events
-from twentytwo.streaming.fast_path import is_secure, security_headers
+from twentytwo.core.security_headers import is_secure, security_headers
 
 EVENTS_PATH = "/api/events"
 

@@ -16,7 +16,7 @@ from twentytwo.audience.rollups import (
     events_delete_expired,
     rollup_run,
 )
-from twentytwo.config.scheduling import task_schedule
+from twentytwo.core.scheduling import task_schedule
 
 ROLLUP_EVERY = timedelta(minutes=5)
 RETENTION_EVERY = timedelta(hours=24)

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    # The JSON API's docs page (Swagger UI) comes from ninja's own static files.
+    "ninja",
     # Sign-in with Google, Facebook, X or any OpenID Connect provider; no passwords.
     "allauth",
     "allauth.account",
@@ -56,6 +58,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.facebook",
     "allauth.socialaccount.providers.twitter_oauth2",
     "allauth.socialaccount.providers.openid_connect",
+    "twentytwo.core",
     "twentytwo.catalog",
     "twentytwo.streaming",
     "twentytwo.api",
@@ -86,7 +89,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
-# Audio and picture requests run behind only these (config/lean_handler.py): they need
+# Audio and picture requests run behind only these (core/lean_handler.py): they need
 # no session, user, CSRF or page policy, and are most of the site's requests.
 FILE_ROUTE_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

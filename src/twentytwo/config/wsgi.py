@@ -18,8 +18,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "twentytwo.config.settings")
 site = get_wsgi_application()
 
 from twentytwo.audience.fast_path import BeaconFastPath  # noqa: E402 (needs setup first)
-from twentytwo.config.lean_handler import LeanWSGIHandler  # noqa: E402
-from twentytwo.config.response_cache import SharedResponseCache  # noqa: E402
+from twentytwo.core.lean_handler import LeanWSGIHandler  # noqa: E402
+from twentytwo.core.response_cache import SharedResponseCache  # noqa: E402
 from twentytwo.streaming.fast_path import StreamFastPath  # noqa: E402
 from twentytwo.traffic.access_log import AccessLog  # noqa: E402
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from django.conf import settings
 from django.core.files.storage import default_storage
 
+from twentytwo.core.security_headers import security_headers
 from twentytwo.streaming.ranges import RangeOutcome, range_header_parse
 from twentytwo.streaming.responses import STREAM_BLOCK_SIZE, audio_validators
 from twentytwo.streaming.selectors import StreamSource, stream_source_known
@@ -25,33 +26,6 @@ _CONDITIONAL = (
     "HTTP_IF_UNMODIFIED_SINCE",
     "HTTP_IF_RANGE",
 )
-
-
-def security_headers(environ: dict) -> list[tuple[str, str]]:
-    """Return the headers Django's SecurityMiddleware adds to a response to this request."""
-    headers = []
-    if settings.SECURE_HSTS_SECONDS and is_secure(environ):
-        value = f"max-age={settings.SECURE_HSTS_SECONDS}"
-        if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS:
-            value += "; includeSubDomains"
-        if settings.SECURE_HSTS_PRELOAD:
-            value += "; preload"
-        headers.append(("Strict-Transport-Security", value))
-    if settings.SECURE_CONTENT_TYPE_NOSNIFF:
-        headers.append(("X-Content-Type-Options", "nosniff"))
-    if settings.SECURE_REFERRER_POLICY:
-        headers.append(("Referrer-Policy", settings.SECURE_REFERRER_POLICY))
-    if settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
-        headers.append(("Cross-Origin-Opener-Policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY))
-    return headers
-
-
-def is_secure(environ: dict) -> bool:
-    proxy = settings.SECURE_PROXY_SSL_HEADER
-    if proxy:
-        header, secure_value = proxy
-        return environ.get(header, "").split(",")[0].strip() == secure_value
-    return environ.get("wsgi.url_scheme") == "https"
 
 
 def _read_window(file, *, start: int, length: int) -> Iterator[bytes]:

@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.tasks import task
 from django.utils import timezone
 
-from twentytwo.config.scheduling import task_schedule
+from twentytwo.core.scheduling import task_schedule
 from twentytwo.traffic.services import traffic_retention_apply, worker_heartbeat_record
 
 # Hourly: an address is cut at most an hour after its seven days are up.

@@ -9,11 +9,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from twentytwo.audience.api import origin_is_foreign
+from twentytwo.core.origins import origin_is_foreign
+from twentytwo.core.redirects import next_url
 from twentytwo.privacy.consent import cookies, selectors, services
 from twentytwo.privacy.consent.cookies import CookieState
 from twentytwo.privacy.models import ConsentChoice
@@ -69,12 +69,7 @@ def _wants_json(request: HttpRequest) -> bool:
 
 def _next_url(request: HttpRequest) -> str:
     # The banner names the page it was on in its form's address, the other forms in a field.
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return reverse("consent:choices")
+    return next_url(request, default=reverse("consent:choices"))
 
 
 def _personal(response: HttpResponse) -> HttpResponse:

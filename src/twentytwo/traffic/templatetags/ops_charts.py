@@ -1,14 +1,11 @@
-"""Charts of the operations dashboard as inline SVG, drawn on the server.
-
-The strict CSP allows no inline style or script, so the charts use SVG presentation
-attributes and the classes of static/traffic/ops.css; each has a title and a description,
-and a table with the same numbers is next to it."""
+"""Charts of the operations dashboard (core/charts.py draws them)."""
 
 from django import template
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
-from twentytwo.web.charts import bars_layout, line_layout
+from twentytwo.core.charts import bar_chart as bars
+from twentytwo.core.charts import line_chart
 
 register = template.Library()
 
@@ -16,7 +13,7 @@ LEFT = 56  # room for the axis' values
 BAR_LABEL = 190
 
 
-@register.inclusion_tag("traffic/charts/time.html")
+@register.inclusion_tag("core/charts/line.html")
 def time_chart(points, key: str, title: str, unit: str = "", label_format: str = "H:i"):
     """A line over time of `key` of each point (each has `start`)."""
     values = [float(getattr(p, key)) for p in points]
@@ -26,20 +23,26 @@ def time_chart(points, key: str, title: str, unit: str = "", label_format: str =
         marks.append(
             {
                 "label": date_format(local, label_format),
-                "when": date_format(local, "Y-m-d H:i"),
+                "title": date_format(local, "Y-m-d H:i"),
                 "value": round(value, 2),
             }
         )
-    return {"id": key, "title": title, "unit": unit, **line_layout(values, marks, left=LEFT)}
+    # Up to a week of hours: smaller points keep the line readable.
+    return line_chart(
+        chart_id=key, title=title, unit=unit, values=values, marks=marks, left=LEFT, point_radius=2
+    )
 
 
-@register.inclusion_tag("traffic/charts/bars.html")
+@register.inclusion_tag("core/charts/bars.html")
 def bar_chart(rows, label: str, key: str, title: str, unit: str = "", chart_id: str = ""):
     """Horizontal bars of `key` of each row, labelled by its `label`."""
-    layout = bars_layout(
-        [getattr(row, label) for row in rows],
-        [round(float(getattr(row, key)), 2) for row in rows],
+    return bars(
+        chart_id=chart_id or key,
+        title=title,
+        unit=unit,
+        labels=[getattr(row, label) for row in rows],
+        values=[round(float(getattr(row, key)), 2) for row in rows],
         label_width=BAR_LABEL,
         value_room=64,
+        empty="No requests in this period.",
     )
-    return {"id": chart_id or key, "title": title, "unit": unit, **layout}

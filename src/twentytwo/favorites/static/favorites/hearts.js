@@ -21,7 +21,8 @@
   }
 
   function access() {
-    return document.body.dataset.favorites || "anonymous";
+    const dialog = document.getElementById("heart-dialog");
+    return (dialog && dialog.dataset.favorites) || "anonymous";
   }
 
   function csrfToken() {
@@ -103,7 +104,7 @@
   // --- Talking to the API -----------------------------------------------------------
 
   function send(kind, id, pressed) {
-    const url = document.body.dataset.favoritesUrl;
+    const url = document.getElementById("heart-dialog").dataset.favoritesUrl;
     const init = {
       method: pressed ? "POST" : "DELETE",
       credentials: "same-origin",
@@ -227,8 +228,8 @@
   }
 
   function init() {
-    const bar = document.getElementById("player");
-    const listed = bar ? (bar.dataset.favoriteTracks || "").split(",") : [];
+    const barHeart = document.getElementById("player-heart");
+    const listed = barHeart ? (barHeart.dataset.favoriteTracks || "").split(",") : [];
     listed.forEach(function (id) {
       if (id) {
         known.set(keyOf("track", id), true);

@@ -4,8 +4,8 @@
  * One <audio> element in a bar outside <main>. htmx swaps only <main> when a link is
  * followed, so this script, its queue and the audio element stay put and the music goes
  * on. Pages describe their playable tracks with data-* attributes; a [data-queue]
- * element groups the tracks that play one after another. Playing needs no cookie; the
- * listening statistics below get one from the server's answer, unless counting is off.
+ * element groups the tracks that play one after another. Playing needs no cookie. What the
+ * player does, it tells other scripts through events (see "What the player tells the page").
  *
  * A few steps do leave the page (signing in goes to the provider and back, signing out
  * posts a form). So that the music survives them, the queue, the track and the position
@@ -345,171 +345,25 @@
   }
 
 
-  // --- Listening statistics -----------------------------------------------------------
+  // --- What the player tells the page ------------------------------------------------
   //
-  // The player reports what it plays, as about.html#listening-statistics explains: the
-  // events of METRICS.md, each with a random id so that a resent batch counts once. They
-  // carry no user: a signed-in listener sends exactly what an anonymous one does. Nothing
-  // is sent when the visitor switched counting off (the tt_count cookie) or the browser
-  // sends Global Privacy Control.
+  // Other scripts follow the player through events on document, each with the track (its
+  // id and genre id) and the position in seconds: "twentytwo:playing" (sound starts, or
+  // starts again), "twentytwo:pause" (`ended` when the track ran out), "twentytwo:ended",
+  // "twentytwo:seek", and "twentytwo:leave" as the player moves on from a track (`ended`
+  // says whether it had finished). audience/beacons.js makes the listening statistics of
+  // them; "twentytwo:track" (see showTrack) names each track as it is put up.
 
-  const EVENTS_URL = "/api/events";
-  const PING_EVERY_MS = 60 * 1000;
-  // Events wait this long for company, so a pause and a resume travel together.
-  const FLUSH_AFTER_MS = 3000;
-  const MAX_BATCH = 50;
-  // Told to slow down (429), the player keeps the batch and tries again this much later,
-  // holding at most MAX_KEPT events: beyond that the oldest go.
-  const RETRY_AFTER_MS = 30000;
-  const MAX_KEPT = 200;
-  const beacons = { pending: [], timer: null, ping: null, started: false, playing: false };
-
-  function countingOff() {
-    return (
-      navigator.globalPrivacyControl === true || /(?:^|;\s*)tt_count=off(?:;|$)/.test(document.cookie)
-    );
-  }
-
-  function randomId() {
-    if (window.crypto && typeof window.crypto.randomUUID === "function") {
-      return window.crypto.randomUUID();
-    }
-    const bytes = window.crypto.getRandomValues(new Uint8Array(16));
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    const hex = Array.from(bytes, function (b) {
-      return b.toString(16).padStart(2, "0");
-    }).join("");
-    return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
-  }
-
-  function record(type, track, position) {
-    if (!track || !track.genreId || countingOff()) {
+  function announce(name, track, extra) {
+    if (!track) {
       return;
     }
-    const last = beacons.pending[beacons.pending.length - 1];
-    if (type === "seek" && last && last.type === "seek" && last.track === parseInt(track.id, 10)) {
-      // Dragging the seek bar moves many times a second; where it let go is the news.
-      beacons.pending.pop();
-    }
-    beacons.pending.push({
-      id: randomId(),
-      type: type,
-      genre: parseInt(track.genreId, 10),
-      track: parseInt(track.id, 10),
-      position: Math.max(Math.round((Number.isFinite(position) ? position : 0) * 10) / 10, 0),
-      client_time: new Date().toISOString(),
-    });
-    flushLater(FLUSH_AFTER_MS);
+    const detail = { track: { id: track.id, genreId: track.genreId }, position: ui.audio.currentTime || 0 };
+    document.dispatchEvent(new CustomEvent("twentytwo:" + name, { detail: Object.assign(detail, extra) }));
   }
 
-  function flushLater(delay) {
-    if (beacons.timer === null) {
-      beacons.timer = window.setTimeout(function () {
-        flushEvents(false);
-      }, delay);
-    }
-  }
-
-  function sendBatch(events, leaving, retry) {
-    const body = JSON.stringify({ events: events });
-    if (leaving && navigator.sendBeacon) {
-      // The page is going away: only a beacon is sure to leave with it.
-      navigator.sendBeacon(EVENTS_URL, new Blob([body], { type: "application/json" }));
-      return;
-    }
-    fetch(EVENTS_URL, {
-      method: "POST",
-      body: body,
-      headers: { "Content-Type": "application/json" },
-      keepalive: true,
-      credentials: "same-origin",
-    })
-      .then(function (response) {
-        if (response.status === 429) {
-          beacons.pending = events.concat(beacons.pending).slice(-MAX_KEPT);
-          flushLater(RETRY_AFTER_MS);
-        }
-        return response.ok ? response.json() : null;
-      })
-      .then(function (answer) {
-        // The first batch of a new listener comes back unstored with a fresh cookie; sent
-        // once more it counts. A browser that refuses the cookie is not counted at all.
-        if (retry && answer && answer.dropped && answer.dropped.no_listener) {
-          sendBatch(events, false, false);
-        }
-      })
-      .catch(function () {
-        // Statistics never get in the way of the music.
-      });
-  }
-
-  function flushEvents(leaving) {
-    window.clearTimeout(beacons.timer);
-    beacons.timer = null;
-    while (beacons.pending.length) {
-      sendBatch(beacons.pending.splice(0, MAX_BATCH), leaving, true);
-    }
-  }
-
-  function position() {
-    return ui.audio.currentTime || 0;
-  }
-
-  function stopPinging() {
-    window.clearInterval(beacons.ping);
-    beacons.ping = null;
-  }
-
-  function onPlaying() {
-    const track = currentTrack();
-    if (!beacons.started) {
-      beacons.started = true;
-      record("start", track, position());
-    } else if (!beacons.playing) {
-      record("resume", track, position());
-    }
-    beacons.playing = true;
-    if (beacons.ping === null) {
-      beacons.ping = window.setInterval(function () {
-        record("ping", currentTrack(), position());
-      }, PING_EVERY_MS);
-    }
-  }
-
-  function onPaused() {
-    stopPinging();
-    // A track that ends pauses too; "end" says more.
-    if (beacons.playing && !ui.audio.ended) {
-      record("pause", currentTrack(), position());
-    }
-    beacons.playing = false;
-  }
-
-  function onEnded() {
-    stopPinging();
-    if (beacons.started) {
-      record("end", currentTrack(), position());
-    }
-    beacons.started = false;
-    beacons.playing = false;
-  }
-
-  // Called before the player leaves a track: a listener who moves on mid-track skipped it.
   function leavingTrack() {
-    stopPinging();
-    if (beacons.started && !ui.audio.ended) {
-      record("skip", currentTrack(), position());
-    }
-    beacons.started = false;
-    beacons.playing = false;
-  }
-
-  function onPageHide() {
-    if (beacons.started) {
-      record("stop", currentTrack(), position());
-    }
-    flushEvents(true);
+    announce("leave", currentTrack(), { ended: ui.audio.ended });
   }
 
   // --- Playing ----------------------------------------------------------------------
@@ -613,9 +467,7 @@
     }
     const duration = Number.isFinite(ui.audio.duration) ? ui.audio.duration : currentTrack().duration;
     ui.audio.currentTime = Math.min(Math.max(seconds, 0), duration || seconds);
-    if (beacons.started) {
-      record("seek", currentTrack(), ui.audio.currentTime);
-    }
+    announce("seek", currentTrack());
     showPosition();
     updateMediaPosition();
   }
@@ -777,10 +629,14 @@
       updateMediaPosition();
     });
     ui.audio.addEventListener("seeked", updateMediaPosition);
-    ui.audio.addEventListener("playing", onPlaying);
-    ui.audio.addEventListener("pause", onPaused);
+    ui.audio.addEventListener("playing", function () {
+      announce("playing", currentTrack());
+    });
+    ui.audio.addEventListener("pause", function () {
+      announce("pause", currentTrack(), { ended: ui.audio.ended });
+    });
     ui.audio.addEventListener("ended", function () {
-      onEnded();
+      announce("ended", currentTrack());
       next();
     });
     ui.audio.addEventListener("error", function () {
@@ -819,13 +675,6 @@
 
     // pagehide fires for every way of leaving, including into the back-forward cache.
     window.addEventListener("pagehide", saveForNextPage);
-    window.addEventListener("pagehide", onPageHide);
-    // A hidden tab may never come back: send what is waiting while it still can.
-    document.addEventListener("visibilitychange", function () {
-      if (document.visibilityState === "hidden") {
-        flushEvents(true);
-      }
-    });
 
     registerMediaSession();
     bar.hidden = false;
@@ -839,8 +688,9 @@
     init();
   }
 
-  // A read-only view of the queue, for looking into the player from the console and for
-  // favorites/hearts.js, which also asks the player to keep its place before sign-in.
+  // A read-only view of the queue and the position, for looking into the player from the
+  // console and for the apps' scripts: favorites/hearts.js also asks the player to keep its
+  // place before sign-in, and audience/beacons.js reads the position for its pings.
   window.twentytwoPlayer = {
     get queue() {
       return state.queue.slice();
@@ -851,6 +701,9 @@
     get currentTrackId() {
       const track = currentTrack();
       return track ? track.id : null;
+    },
+    get position() {
+      return ui ? ui.audio.currentTime || 0 : 0;
     },
     saveForNextPage: function () {
       if (ui) {

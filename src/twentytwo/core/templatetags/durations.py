@@ -1,16 +1,8 @@
-"""Template tags that give the player what it needs to play a track."""
+"""`{{ seconds|track_time }}`: a duration as a player shows it."""
 
 from django import template
 
-from twentytwo.streaming.signing import stream_url as signed_stream_url
-
 register = template.Library()
-
-
-@register.simple_tag
-def stream_url(track_id: int) -> str:
-    """Return the signed, expiring address the player streams the track from."""
-    return signed_stream_url(track_id)
 
 
 @register.filter

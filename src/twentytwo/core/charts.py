@@ -1,4 +1,10 @@
-"""What the server-drawn SVG charts (the ratings and operations dashboards) share."""
+"""Server-drawn SVG charts: a line over evenly spaced points and horizontal bars.
+
+The dashboards' template tags pick the values out of their rows and call `line_chart` or
+`bar_chart`; the result is the context of core/charts/line.html or bars.html. The strict
+CSP allows no inline style or script, so the charts use SVG presentation attributes and the
+classes of static/core/charts.css; each has a title and a description, and the dashboards
+show a table with the same numbers beside it."""
 
 
 def nice_ceiling(value: float) -> float:
@@ -18,11 +24,34 @@ LINE_RIGHT, LINE_TOP, LINE_BOTTOM = 16, 16, 32
 MAX_AXIS_LABELS = 8
 
 
+def line_chart(
+    *,
+    chart_id: str,
+    title: str,
+    unit: str,
+    values: list[float],
+    marks: list[dict],
+    left: int,
+    span: str = "",
+    point_radius: int = 3,
+) -> dict:
+    """Return the context of core/charts/line.html.
+
+    `marks` holds, for each value, its `label` on the axis, its `title` in the point's
+    tooltip and its `value` as shown; `span` says what stretch of time the line covers."""
+    return {
+        "id": chart_id,
+        "title": title,
+        "unit": unit,
+        "span": span,
+        "point_radius": point_radius,
+        **line_layout(values, marks, left=left),
+    }
+
+
 def line_layout(values: list[float], marks: list[dict], *, left: int) -> dict:
     """Place a line over evenly spaced points, scaled to a round top, with room on the left
-    for the axis' values. `marks` holds what each point's template needs besides its place
-    (its label, its value as shown); x and y are added to them. The context a line chart
-    template draws."""
+    for the axis' values; x and y are added to the marks."""
     top = nice_ceiling(max(values, default=0))
     inner_w, inner_h = LINE_WIDTH - left - LINE_RIGHT, LINE_HEIGHT - LINE_TOP - LINE_BOTTOM
     step = inner_w / (len(values) - 1) if len(values) > 1 else 0
@@ -52,9 +81,30 @@ BAR_WIDTH, BAR_TOP, BAR_RIGHT = 640, 16, 16
 BAR_HEIGHT, BAR_GAP = 18, 6
 
 
+def bar_chart(
+    *,
+    chart_id: str,
+    title: str,
+    unit: str,
+    labels: list,
+    values: list[float],
+    label_width: int,
+    value_room: int,
+    empty: str,
+) -> dict:
+    """Return the context of core/charts/bars.html; `empty` describes a chart with no bars."""
+    return {
+        "id": chart_id,
+        "title": title,
+        "unit": unit,
+        "empty": empty,
+        **bars_layout(labels, values, label_width=label_width, value_room=value_room),
+    }
+
+
 def bars_layout(labels: list, values: list[float], *, label_width: int, value_room: int) -> dict:
     """Place horizontal bars: one per label, scaled to a round top, with room on the left for
-    the labels and on the right for the values. The context a bar chart template draws."""
+    the labels and on the right for the values."""
     top = nice_ceiling(max(values, default=0))
     inner_w = BAR_WIDTH - label_width - BAR_RIGHT - value_room
     bars = []

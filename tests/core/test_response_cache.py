@@ -5,7 +5,7 @@ import pytest
 
 from tests.factories import GenreFactory, track_create
 from twentytwo.catalog import services
-from twentytwo.config.response_cache import SharedResponseCache
+from twentytwo.core.response_cache import SharedResponseCache
 
 
 class Clock:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from twentytwo.audience.tasks import audience_rollup_task
-from twentytwo.config.scheduling import RESULTS_KEPT, task_schedule
+from twentytwo.core.scheduling import RESULTS_KEPT, task_schedule
 from twentytwo.privacy.tasks import privacy_retention_task
 
 NOW = datetime(2025, 6, 30, 12, 0, tzinfo=UTC)
