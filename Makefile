@@ -72,8 +72,9 @@ test: install
 	$(PY) -m twentytwo collectstatic --no-input --verbosity 0
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Everything but the browser and the slow server tests: a quick round while working.
 test-fast: install
-	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
 
 bench: install
 	$(PY) -m twentytwo migrate --no-input

@@ -4,11 +4,22 @@ from django.core.cache import caches
 from django.db import close_old_connections
 
 from twentytwo.audience.budget import beacon_budget
-from twentytwo.audience.selectors import placements_forget
+from twentytwo.audience.selectors.placements import placements_forget
 from twentytwo.streaming.selectors import stream_source_cache_clear
 from twentytwo.traffic.loader import AccessLogLoader
 from twentytwo.traffic.metrics import Counters
 from twentytwo.traffic.writer import AccessLogWriter, access_log_writer_install
+
+# Fixtures every test may use, from the helpers the tests share (tests/support/).
+pytest_plugins = [
+    "tests.support.beacons",
+    "tests.support.browser",
+    "tests.support.catalog",
+    "tests.support.demo",
+    "tests.support.listeners",
+    "tests.support.oidc",
+    "tests.support.policies",
+]
 
 
 @pytest.fixture(autouse=True)

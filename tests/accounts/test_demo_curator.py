@@ -5,8 +5,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from tests.accounts.conftest import MOCK
-from tests.factories import CityFactory, GenreFactory
+from tests.support.factories import CityFactory, GenreFactory
+from tests.support.oidc import MOCK
 from twentytwo.demo.accounts import demo_curator_account_seed
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ def test_signing_in_as_the_demo_curator_shows_the_curators_genres_only(listener,
 
     assert get_user_model().objects.get() == account
     assert page.status_code == 200
-    rows = page.context["genre_rows"]
+    rows = page.context["board"].genre_rows
     assert [row["genre"] for row in rows] == [own.slug]
     assert other.slug not in page.content.decode()
 

@@ -5,7 +5,7 @@ from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from django.urls import reverse
 
-from tests.accounts.conftest import MOCK
+from tests.support.oidc import MOCK
 from twentytwo.accounts import services
 from twentytwo.accounts.models import ProfileFact
 from twentytwo.accounts.services import PROFILE_SOURCE_NOT_CONNECTED

@@ -12,7 +12,7 @@ import requests
 from allauth.socialaccount.models import SocialAccount
 from django.urls import reverse
 
-from tests.accounts.conftest import Listener
+from tests.support.oidc import Listener
 from twentytwo.accounts.models import ProfileFact
 
 PRINT_PROVIDERS = (

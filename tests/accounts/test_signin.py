@@ -5,7 +5,7 @@ from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from tests.accounts.conftest import MOCK, MOCK_OTHER, query_param
+from tests.support.oidc import MOCK, MOCK_OTHER, query_param
 from twentytwo.accounts.adapter import EMAIL_IN_USE
 from twentytwo.accounts.claims import NAME_MAX_LENGTH
 from twentytwo.accounts.models import ProfileFact

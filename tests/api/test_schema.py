@@ -7,7 +7,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from tests.factories import CityFactory, GenreFactory, track_create
+from tests.support.factories import CityFactory, GenreFactory, track_create
 from twentytwo.api.api import api
 from twentytwo.catalog import services
 from twentytwo.config.wsgi import application

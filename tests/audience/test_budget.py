@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from tests.audience.beacons import LISTENER, NOW, event, post_events, station
+from tests.support.beacons import LISTENER, NOW, event, post_events, station
 from twentytwo.audience.budget import BURST_EVENTS, EVENTS_PER_SECOND, ListenerBudget
 from twentytwo.audience.ingestion import DROP_OVER_BUDGET
 from twentytwo.audience.models import ListenEvent

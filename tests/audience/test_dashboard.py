@@ -5,25 +5,22 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from tests.audience.listening import ANN, BOB, listen, local, worked_day_city
-from tests.factories import CuratorFactory
-from tests.favorites.listeners import adult  # noqa: F401 (a fixture)
-from twentytwo.audience.ratings import (
+from tests.support.factories import CuratorFactory
+from tests.support.listening import ANN, BOB, listen, local, worked_day_city
+from twentytwo.audience.forms import RANGE_BACKWARDS, RANGE_TOO_LONG
+from twentytwo.audience.selectors.ratings import (
     ALL_CURATORS,
     ALL_GENRES,
     CURATOR_ROW_KEYS,
     PERSON_NOTE,
     ROW_KEYS,
 )
-from twentytwo.audience.rollups import rollup_run
-from twentytwo.audience.views import (
-    DAYPART_KEYS,
-    NOT_YOURS,
-    RANGE_BACKWARDS,
-    RANGE_TOO_LONG,
-    SERIES_KEYS,
-)
+from twentytwo.audience.selectors.ratings_dashboard import DAYPART_KEYS, SERIES_KEYS
+from twentytwo.audience.services.rollups import rollup_run
+from twentytwo.audience.views import NOT_YOURS
 
 pytestmark = pytest.mark.django_db
 
@@ -55,29 +52,29 @@ def test_staff_see_the_worked_figures_with_charts_and_the_person_note(staff, cit
     assert response.status_code == 200
     html = response.content.decode()
     assert html.count(PERSON_NOTE) >= 2
-    genre_rows = {row["genre"]: row for row in response.context["genre_rows"]}
+    genre_rows = {row["genre"]: row for row in response.context["board"].genre_rows}
     assert genre_rows["jazz"]["aqh"] == 0.19 and genre_rows["jazz"]["share"] == 60.0
     assert genre_rows["jazz"]["cume"] == 2 and genre_rows["jazz"]["tsl_minutes"] == 22.5
-    assert response.context["report"].total["cume"] == 2
-    (point,) = response.context["series"]
+    assert response.context["board"].total["cume"] == 2
+    (point,) = response.context["board"].series
     assert (point.aqh, point.cume, point.tsl_minutes) == (0.31, 2, 37.5)
     assert "<svg" in html and '<title id="chart-aqh-title">AQH persons</title>' in html
     assert '<title id="chart-share-title">' in html
-    tracks = response.context["tracks"]
+    tracks = response.context["board"].tracks
     assert [(row["track"], row["plays"]) for row in tracks][:1] == [("#8", 2)]
 
 
 def test_the_genre_by_daypart_table_has_a_row_per_genre_and_every_daypart(staff, city):
     response = staff.get(URL, DAY)
-    table = {row["genre"]: row["cells"] for row in response.context["daypart_table"]}
+    table = {row["genre"]: row["cells"] for row in response.context["board"].daypart_table}
     assert set(table) == {"jazz", "soul", "polka", ALL_GENRES}
     assert [cell["cume"] for cell in table["jazz"]] == [2, 0, 0, 0, 0, 2]
 
 
 def test_a_genre_filter_narrows_the_tables_and_the_series(staff, city):
     response = staff.get(URL, {**MORNING, "genre": "soul"})
-    assert [row["genre"] for row in response.context["genre_rows"]] == ["soul"]
-    (point,) = response.context["series"]
+    assert [row["genre"] for row in response.context["board"].genre_rows] == ["soul"]
+    (point,) = response.context["board"].series
     assert (point.cume, point.tsl_minutes) == (1, 30.0)
 
 
@@ -127,7 +124,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, city):
 def test_signed_in_listeners_who_are_not_staff_or_curators_get_no_figures(
     client,
     city,
-    adult,  # noqa: F811
+    adult,
 ):
     client.force_login(adult)
     response = client.get(URL, {**MORNING, "format": "csv", "table": "genres"})
@@ -137,7 +134,7 @@ def test_signed_in_listeners_who_are_not_staff_or_curators_get_no_figures(
 
 
 @pytest.fixture
-def mira(client, city, adult):  # noqa: F811
+def mira(client, city, adult):
     """A curator of jazz and soul, signed in; polka belongs to someone else."""
     curator = CuratorFactory(name="Mira")
     city.genres.filter(slug__in=["jazz", "soul"]).update(curator=curator)
@@ -150,12 +147,12 @@ def test_a_curator_sees_their_own_genres_and_nothing_else(mira, city):
     response = mira.get(URL, MORNING)
 
     assert response.status_code == 200
-    context = response.context
-    assert [row["genre"] for row in context["genre_rows"]] == ["jazz", "soul"]
-    assert context["total"] is None and context["curator_total"] is None
-    assert {row["genre"] for row in context["daypart_table"]} == {"jazz", "soul"}
-    assert {row["genre"] for row in context["tracks"]} <= {"jazz", "soul"}
-    ((row),) = context["curator_rows"]
+    board = response.context["board"]
+    assert [row["genre"] for row in board.genre_rows] == ["jazz", "soul"]
+    assert board.total is None and board.curator_total is None
+    assert {row["genre"] for row in board.daypart_table} == {"jazz", "soul"}
+    assert {row["genre"] for row in board.tracks} <= {"jazz", "soul"}
+    ((row),) = board.curator_rows
     assert (row["curator"], row["genres"], row["cume"], row["aqh"]) == (
         "Mira",
         "jazz soul",
@@ -163,7 +160,7 @@ def test_a_curator_sees_their_own_genres_and_nothing_else(mira, city):
         0.31,
     )
     # The series is of the curator's genres together.
-    (point,) = context["series"]
+    (point,) = board.series
     assert (point.aqh, point.cume) == (0.31, 2)
     html = response.content.decode()
     assert "polka" not in html and ALL_GENRES not in html and ALL_CURATORS not in html
@@ -180,14 +177,16 @@ def test_a_curators_csv_exports_hold_only_their_genres(mira, city):
 def test_a_curator_cannot_ask_for_another_curators_genre(mira, city):
     response = mira.get(URL, {**MORNING, "genre": "polka"})
     assert response.status_code == 400
-    assert "polka" not in {row["genre"] for row in response.context.get("genre_rows", [])}
+    assert "polka" not in {
+        row["genre"] for row in getattr(response.context.get("board"), "genre_rows", [])
+    }
 
 
 def test_staff_see_every_curator_with_the_total(staff, city):
     response = staff.get(URL, MORNING)
-    rows = response.context["curator_rows"]
+    rows = response.context["board"].curator_rows
     assert len(rows) == 3  # the worked day's three genres each have their own curator
-    assert response.context["curator_total"]["curator"] == ALL_CURATORS
+    assert response.context["board"].curator_total["curator"] == ALL_CURATORS
 
 
 def test_a_week_series_counts_a_listener_of_two_days_once(staff, city):
@@ -199,8 +198,8 @@ def test_a_week_series_counts_a_listener_of_two_days_once(staff, city):
     rollup_run(now=local(12, 0) + tuesday)
     week = {**MORNING, "last": "2026-03-03"}
 
-    by_day = staff.get(URL, week).context["series"]
-    by_week = staff.get(URL, {**week, "step": "week"}).context["series"]
+    by_day = staff.get(URL, week).context["board"].series
+    by_week = staff.get(URL, {**week, "step": "week"}).context["board"].series
 
     assert [p.cume for p in by_day] == [2, 2]
     ((point),) = by_week
@@ -221,7 +220,7 @@ def test_a_range_too_long_for_its_step_is_refused_with_its_reason(staff, city):
 def test_a_curators_own_dashboard_links_to_the_ratings_and_a_listeners_does_not(
     client,
     city,
-    adult,  # noqa: F811
+    adult,
 ):
     client.force_login(adult)
     assert URL not in client.get("/me/").content.decode()
@@ -230,3 +229,59 @@ def test_a_curators_own_dashboard_links_to_the_ratings_and_a_listeners_does_not(
     city.genres.filter(slug="jazz").update(curator=adult.curators.get())
 
     assert f'href="{URL}"' in client.get("/me/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"format": "csv", "table": "bogus"},
+        {"format": "xml"},
+        {"table": "everything"},
+        {"step": "fortnight"},
+        {"daypart": "teatime"},
+    ],
+)
+def test_an_unknown_table_format_step_or_daypart_is_a_clear_400(staff, city, query):
+    response = staff.get(URL, {**DAY, **query})
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    assert "Select a valid choice" in response.content.decode()
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "1999-12-31"])
+def test_a_day_outside_the_calendar_anyone_listened_in_is_a_clear_400(staff, city, day):
+    response = staff.get(URL, {"city": "amsterdam", "first": day, "last": day})
+
+    assert response.status_code == 400
+    assert "Choose a day from 2000-01-01 to " in response.content.decode()
+
+
+def test_the_queries_of_a_page_do_not_grow_with_its_periods(staff, city):
+    def queries(query) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert staff.get(URL, query).status_code == 200
+        return len(captured)
+
+    queries(DAY)  # the first visit of a session also saves the session and the notice
+    one_day = queries(DAY)
+    two_months = queries({**DAY, "first": "2026-01-02", "last": "2026-03-02"})
+
+    assert one_day == two_months
+
+
+def test_one_table_as_csv_reads_only_what_that_table_needs(staff, city):
+    with CaptureQueriesContext(connection) as captured:
+        staff.get(URL, {**DAY, "format": "csv", "table": "genres"})
+
+    read = " ".join(query["sql"] for query in captured)
+    assert "catalog_track" not in read  # the tracks' titles are for the tracks table only
+
+
+def test_the_csv_links_name_each_filter_once(staff, city):
+    html = staff.get(URL, {**MORNING, "step": "week"}).content.decode()
+
+    link = next(part for part in html.split('href="?')[1:] if "table=genres" in part)
+    query = link.split('"')[0].replace("&amp;", "&")
+    names = [pair.split("=")[0] for pair in query.split("&")]
+    assert sorted(names) == ["city", "daypart", "first", "format", "last", "step", "table"]

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 
-from tests.factories import CityFactory, GenreFactory
+from tests.support.factories import CityFactory, GenreFactory
 from twentytwo.audience.demo_listening import demo_drafts, demo_listening_ingest, demo_markets
 from twentytwo.audience.models import ListenEvent
 from twentytwo.catalog.models import PlaylistEntry, Track

@@ -9,12 +9,7 @@ from io import BytesIO
 import pytest
 from django.db import connection
 
-from tests.audience.beacons import (  # noqa: F401 (pinned_clock is a fixture)
-    LISTENER,
-    event,
-    pinned_clock,
-    station,
-)
+from tests.support.beacons import LISTENER, event, station
 from twentytwo.audience.fast_path import BeaconFastPath
 from twentytwo.audience.models import ListenEvent
 from twentytwo.core.lean_handler import LeanWSGIHandler

@@ -9,7 +9,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.audience.beacons import NOW, event, station
+from tests.support.beacons import NOW, event, station
 from twentytwo.audience.management.commands import audience_import
 from twentytwo.audience.models import ListenEvent
 

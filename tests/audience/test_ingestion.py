@@ -7,15 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from tests.audience.beacons import (  # noqa: F401 (pinned_clock is a fixture)
-    LISTENER,
-    NOW,
-    event,
-    pinned_clock,
-    post_events,
-    station,
-)
-from tests.factories import GenreFactory, track_create
+from tests.support.beacons import LISTENER, NOW, event, post_events, station
+from tests.support.factories import GenreFactory, track_create
 from twentytwo.audience import api as events_api
 from twentytwo.audience.ingestion import (
     DROP_BAD_POSITION,
@@ -248,7 +241,7 @@ from datetime import UTC, datetime
 import django
 django.setup()
 from twentytwo.catalog import services
-from tests.audio_files import sine_mp3
+from tests.support.audio import sine_mp3
 city = services.city_create(name="Amsterdam", slug="amsterdam", country="NL",
                             time_zone="Europe/Amsterdam")
 genre = services.genre_create(city=city, name="Deep House", slug="deep-house")
@@ -259,6 +252,7 @@ print(json.dumps({"genre": genre.pk, "track": track.pk}))
 
 
 @pytest.mark.django_db(transaction=False)
+@pytest.mark.slow
 def test_every_acknowledged_event_survives_the_server_being_killed(tmp_path):
     import http.client
     import os
@@ -267,7 +261,7 @@ def test_every_acknowledged_event_survives_the_server_being_killed(tmp_path):
     import subprocess
     import sys
 
-    from tests.config.test_app_server import ROOT, free_port, wait_for_port
+    from tests.support.processes import PYTHONPATH, ROOT, free_port, wait_for_port
     from twentytwo.web.management.commands.serve import server_command
 
     env = {
@@ -278,7 +272,7 @@ def test_every_acknowledged_event_survives_the_server_being_killed(tmp_path):
         "TWENTYTWO_SECRET_KEY": "durability-test-key-" + "x" * 40,
         "TWENTYTWO_MEDIA_ROOT": str(tmp_path / "media"),
         "TWENTYTWO_MANIFEST_STATIC": "false",
-        "PYTHONPATH": str(ROOT),
+        "PYTHONPATH": PYTHONPATH,
     }
     run = {"cwd": ROOT, "env": env, "check": True, "capture_output": True}
     subprocess.run([sys.executable, "-m", "twentytwo", "migrate", "--no-input"], **run)

@@ -7,12 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.audience.beacons import (  # noqa: F401 (pinned_clock is a fixture)
-    event,
-    pinned_clock,
-    post_events,
-    station,
-)
+from tests.support.beacons import event, post_events, station
 from twentytwo.audience.ingestion import DROP_NO_LISTENER, DROP_OPTED_OUT
 from twentytwo.audience.listener import COUNTING_COOKIE, LISTENER_COOKIE
 from twentytwo.audience.models import ListenEvent

@@ -5,17 +5,17 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.audience.listening import ANN, listen, local, worked_day_city
-from tests.factories import CityFactory, CuratorFactory, GenreFactory
+from tests.support.factories import CityFactory, CuratorFactory, GenreFactory
+from tests.support.listening import ANN, listen, local, worked_day_city
 from twentytwo.audience.management.commands.ratings import UNKNOWN_CITY
-from twentytwo.audience.ratings import (
+from twentytwo.audience.selectors.ratings import (
     ALL_CURATORS,
     ALL_GENRES,
     CURATOR_ROW_KEYS,
     PERSON_NOTE,
     ROW_KEYS,
 )
-from twentytwo.audience.rollups import rollup_run
+from twentytwo.audience.services.rollups import rollup_run
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +147,9 @@ def test_two_genres_of_one_curator_in_one_quarter_hour_credit_the_curator_once()
     assert mira["curator"] == "Mira" and mira["aqh"] == one_quarter_hour
     assert mira["tsl_minutes"] == 15.0  # one quarter hour, one listener
     assert by_curator["total"]["aqh"] == mira["aqh"]
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_day_outside_the_reportable_calendar_is_refused(city, day):
+    with pytest.raises(CommandError, match="Choose a day from 2000-01-01 to "):
+        call_command("ratings", "--city", "amsterdam", "--from", day, "--to", day)

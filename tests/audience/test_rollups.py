@@ -8,8 +8,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from tests.audience.listening import event, listen
-from tests.factories import CityFactory, GenreFactory
+from tests.support.factories import CityFactory, GenreFactory
+from tests.support.listening import event, listen
 from twentytwo.audience.crediting import STATION
 from twentytwo.audience.management.commands.audience_rollup import BAD_DATE
 from twentytwo.audience.models import (
@@ -20,13 +20,12 @@ from twentytwo.audience.models import (
     ListeningQuarterHour,
     RollupWatermark,
 )
-from twentytwo.audience.rollups import (
-    ROLLUP_BEFORE_RETENTION,
+from twentytwo.audience.selectors.rollups import rollup_watermark
+from twentytwo.audience.services.retention import (
     credited_listeners_pseudonymize,
     events_delete_expired,
-    rollup_run,
-    rollup_watermark,
 )
+from twentytwo.audience.services.rollups import ROLLUP_BEFORE_RETENTION, rollup_run
 from twentytwo.audience.tasks import (
     ROLLUP_EVERY,
     audience_retention_task,

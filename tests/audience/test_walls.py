@@ -15,12 +15,7 @@ from django.db import models
 from django.test import Client
 
 import twentytwo.audience
-from tests.audience.beacons import (  # noqa: F401 (pinned_clock is a fixture)
-    event,
-    pinned_clock,
-    post_events,
-    station,
-)
+from tests.support.beacons import event, post_events, station
 from twentytwo.audience.models import ListenEvent
 
 AUDIENCE_SOURCE = Path(twentytwo.audience.__file__).parent

@@ -3,8 +3,8 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.audio_files import sine_mp3, with_title_tag
-from tests.factories import GenreFactory, track_create
+from tests.support.audio import sine_mp3, with_title_tag
+from tests.support.factories import GenreFactory, track_create
 from twentytwo.catalog import selectors
 from twentytwo.catalog.audio import AUDIO_NOT_AUDIO, AUDIO_TRUNCATED
 from twentytwo.catalog.models import Track

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.audio_files import sine_mp3, sine_ogg, with_title_tag
+from tests.support.audio import sine_mp3, sine_ogg, with_title_tag
 from twentytwo.catalog.audio import (
     AUDIO_CORRUPT,
     AUDIO_EMPTY,

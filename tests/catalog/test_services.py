@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 
-from tests.audio_files import sine_mp3, with_title_tag
-from tests.factories import GenreFactory, track_create
+from tests.support.audio import sine_mp3, with_title_tag
+from tests.support.factories import GenreFactory, track_create
 from twentytwo.catalog import selectors, services
 from twentytwo.catalog.audio import AUDIO_NOT_AUDIO, AUDIO_TRUNCATED, AudioRejected
 from twentytwo.catalog.models import BuyLink, PlaylistEntry, Track

@@ -5,17 +5,16 @@ security headers behind the lean handler, and catalog reads come from the shared
 import http.client
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import pytest
 
+from tests.support.processes import PYTHONPATH, ROOT, free_port, wait_for_port
 from twentytwo.web.management.commands.serve import server_command
 
-ROOT = Path(__file__).resolve().parents[2]
+# Starts an app server of its own and waits for it: seconds, not milliseconds.
+pytestmark = pytest.mark.slow
 
 # Runs inside the server's environment: ingest one real track and print its URL.
 INGEST_SCRIPT = """
@@ -24,29 +23,10 @@ import django
 django.setup()
 from twentytwo.catalog.services import track_ingest
 from twentytwo.streaming.signing import stream_url
-from tests.audio_files import sine_mp3
+from tests.support.audio import sine_mp3
 track = track_ingest(audio=sine_mp3(seconds=5.0), title="On the wire", artist="Granian")
 print(json.dumps({"url": stream_url(track.pk), "audio": track.audio}))
 """
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for_port(port: int, server: subprocess.Popen, *, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"the app server exited: {server.stderr.read().decode()}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("the app server did not start listening")
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +41,7 @@ def served_track(tmp_path_factory):
         "TWENTYTWO_STREAM_ACCEL_REDIRECT_PREFIX": "",
         "TWENTYTWO_MEDIA_ROOT": str(var_dir / "media"),
         "TWENTYTWO_MANIFEST_STATIC": "false",
-        "PYTHONPATH": str(ROOT),
+        "PYTHONPATH": PYTHONPATH,
     }
     run = {"cwd": ROOT, "env": env, "check": True, "capture_output": True}
     subprocess.run([sys.executable, "-m", "twentytwo", "migrate", "--no-input"], **run)

@@ -1,28 +1,13 @@
-import os
 import secrets
-import subprocess
-import sys
 
 import pytest
 
+from tests.support.processes import manage
 from twentytwo.config.env import secret_key_from_file
 
 
-def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    # The browser tests allow sync ORM calls from async contexts; a deployment must not.
-    environment = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    environment.update(env)
-    return subprocess.run(
-        [sys.executable, "-m", "twentytwo", *args],
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def test_production_settings_pass_the_deploy_check(tmp_path):
-    result = _manage(
+    result = manage(
         "check",
         "--deploy",
         "--fail-level",
@@ -36,15 +21,13 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
 
 
 def test_embedded_settings_fail_the_deploy_check_so_the_check_can_fail(tmp_path):
-    result = _manage(
-        "check", "--deploy", "--fail-level", "WARNING", TWENTYTWO_VAR_DIR=str(tmp_path)
-    )
+    result = manage("check", "--deploy", "--fail-level", "WARNING", TWENTYTWO_VAR_DIR=str(tmp_path))
     assert result.returncode != 0
     assert "SECURE_HSTS_SECONDS" in result.stderr
 
 
 def test_a_bad_boolean_stops_start_up_with_a_clear_message(tmp_path):
-    result = _manage("check", TWENTYTWO_DEBUG="maybe", TWENTYTWO_VAR_DIR=str(tmp_path))
+    result = manage("check", TWENTYTWO_DEBUG="maybe", TWENTYTWO_VAR_DIR=str(tmp_path))
     assert result.returncode != 0
     assert "TWENTYTWO_DEBUG must be one of 1/0, true/false, yes/no, on/off; got 'maybe'" in (
         result.stderr

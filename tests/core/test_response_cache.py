@@ -3,7 +3,7 @@ from io import BytesIO
 
 import pytest
 
-from tests.factories import GenreFactory, track_create
+from tests.support.factories import GenreFactory, track_create
 from twentytwo.catalog import services
 from twentytwo.core.response_cache import SharedResponseCache
 

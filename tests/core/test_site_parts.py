@@ -4,7 +4,7 @@ import pytest
 from django.apps import apps
 from django.template import Context, Template, TemplateSyntaxError
 
-from tests.web.html_pages import page_of
+from tests.support.html_pages import page_of
 from twentytwo.core import checks
 from twentytwo.core.site_parts import SiteParts, page_parts
 

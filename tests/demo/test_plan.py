@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from tests.demo.conftest import MONDAY
+from tests.support.demo import MONDAY
 from twentytwo.demo.arrangement import FRAME_SAMPLES, section_frames
 from twentytwo.demo.instruments import SAMPLE_RATE
 from twentytwo.demo.plan import Scale, catalog_plan

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.core.files.storage import default_storage
 
-from tests.demo.conftest import MONDAY, SMALL, SMALL_PLAYLIST
+from tests.support.demo import MONDAY, SMALL, SMALL_PLAYLIST
 from twentytwo.catalog import selectors
 from twentytwo.catalog.audio import AUDIO_TOO_LARGE, AudioRejected, audio_probe
 from twentytwo.catalog.models import BuyLink, City, Curator, Genre, PlaylistEntry, Track

@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from tests.factories import GenreFactory, track_create
+from tests.support.factories import GenreFactory, track_create
 from twentytwo.catalog import services as catalog
 from twentytwo.favorites import selectors, services
 from twentytwo.favorites.models import Favorite

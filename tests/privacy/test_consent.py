@@ -10,14 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from tests.audience.beacons import LISTENER, event, post_events, station
-from tests.web.html_pages import page_of
+from tests.support.beacons import LISTENER, event, post_events, station
+from tests.support.html_pages import page_of
 from twentytwo.audience.ingestion import DROP_OPTED_OUT
 from twentytwo.audience.listener import COUNTING_COOKIE, LISTENER_COOKIE
-from twentytwo.privacy.consent import services
-from twentytwo.privacy.consent import views as consent_views
-from twentytwo.privacy.consent.cookies import CONSENT_COOKIE
+from twentytwo.privacy.cookies import CONSENT_COOKIE
 from twentytwo.privacy.models import ConsentChoice, PolicyVersion
+from twentytwo.privacy.services import consent as services
+from twentytwo.privacy.views import consent as consent_views
 
 pytestmark = pytest.mark.django_db
 

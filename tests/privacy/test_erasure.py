@@ -14,12 +14,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
-from tests.privacy.people import person_with_everything, session_signed_in
-from tests.privacy.scan import places_holding
-from tests.web.html_pages import page_of
+from tests.support.html_pages import page_of
+from tests.support.people import person_with_everything, session_signed_in
+from tests.support.scan import places_holding
 from twentytwo.favorites.models import Favorite
+from twentytwo.privacy import erasure_links as confirmation
 from twentytwo.privacy.models import AuditEvent, ConsentChoice, PolicyVersion
-from twentytwo.privacy.mydata import confirmation, services
+from twentytwo.privacy.services import mydata as services
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +87,7 @@ def test_erasure_deletes_sessions_and_leaves_cookie_choices_to_their_browser(
     choice = ConsentChoice.objects.get(consent_id=me.consent_id)
     assert (choice.user_id, choice.method) == (None, "chosen")
     # Signed out: My data now asks to sign in.
-    assert client.get(reverse("mydata:my_data")).status_code == 302
+    assert client.get(reverse("privacy:my_data")).status_code == 302
 
 
 def test_the_erasure_is_audited_with_counts_and_the_accounts_number_only(client, me):
@@ -161,7 +162,7 @@ def test_an_expired_link_is_refused_and_erases_nothing(client, me, settings):
     client.force_login(me.user)
 
     for method in (client.get, client.post):
-        response = method(reverse("mydata:erase_confirm", kwargs={"token": token}))
+        response = method(reverse("privacy:erase_confirm", kwargs={"token": token}))
         assert response.status_code == 410
         assert escape(confirmation.ERASURE_LINK_EXPIRED) in response.content.decode()
     assert get_user_model().objects.filter(pk=me.user.pk).exists()

@@ -13,11 +13,11 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils.html import escape
 
-from tests.privacy.people import person_with_everything
+from tests.support.people import person_with_everything
 from twentytwo.privacy.declarations import declarations
+from twentytwo.privacy.export_contents import WITHHELD_MODELS, export_sources
 from twentytwo.privacy.models import AuditEvent
-from twentytwo.privacy.mydata import services
-from twentytwo.privacy.mydata.collector import WITHHELD_MODELS, export_sources
+from twentytwo.privacy.services import mydata as services
 
 pytestmark = pytest.mark.django_db
 
@@ -195,6 +195,7 @@ def test_a_staff_members_export_shows_their_admin_actions_without_whom_they_touc
     ).exists()
 
 
+@pytest.mark.slow
 def test_an_account_with_ten_thousand_favorites_is_streamed_in_a_bounded_number_of_queries(
     client, policy, django_assert_max_num_queries
 ):
@@ -240,6 +241,6 @@ def test_past_the_hourly_limit_an_export_is_refused_and_not_recorded(client, me,
 
     refused = client.post(EXPORT, follow=True)
 
-    assert refused.redirect_chain[-1][0] == reverse("mydata:my_data") + "#export"
+    assert refused.redirect_chain[-1][0] == reverse("privacy:my_data") + "#export"
     assert escape(services.EXPORT_TOO_OFTEN % {"count": 1}) in refused.content.decode()
     assert AuditEvent.objects.filter(kind="export").count() == 1

@@ -13,13 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from tests.audience.beacons import event, post_events, station
-from tests.web.html_pages import page_of
+from tests.support.beacons import event, post_events, station
+from tests.support.html_pages import page_of
 from twentytwo.accounts import services as accounts
 from twentytwo.accounts.models import PROFILE_SOURCE_SELF, ProfileFact
 from twentytwo.audience.models import ListenEvent
 from twentytwo.privacy.models import AuditEvent, MarketingChoice
-from twentytwo.privacy.mydata import views
+from twentytwo.privacy.views import mydata as views
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +69,7 @@ def test_the_page_offers_every_profile_field_with_the_value_in_use(signed_in):
     values = {i.attrs["value"] for i in page.all("input", name="value")}
     assert {"M. Vos", "mira@example.org", ""} <= values
     # The download leaves the page; htmx must not try to swap a zip into it.
-    assert page.one("form", action=reverse("mydata:export")).attrs["hx-boost"] == "false"
+    assert page.one("form", action=reverse("privacy:my_data_export")).attrs["hx-boost"] == "false"
 
 
 def test_a_correction_replaces_every_providers_value_and_is_audited(signed_in, listener):
@@ -171,7 +171,7 @@ def test_what_the_browser_played_never_reaches_the_accounts_export(signed_in, li
     )
     assert ListenEvent.objects.filter(listener=listener_id).exists()
 
-    response = signed_in.post(reverse("mydata:export"))
+    response = signed_in.post(reverse("privacy:my_data_export"))
 
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     text = archive.read("my-data.json").decode() + archive.read("my-data.html").decode()

@@ -9,11 +9,10 @@ from django.test import Client
 from django.utils import timezone
 
 from twentytwo.accounts.models import AgeStatement
-from twentytwo.privacy import views
 from twentytwo.privacy.models import PolicyNoticeSeen, PolicyVersion
 from twentytwo.privacy.policy_text import policy_blocks, policy_diff
-from twentytwo.privacy.selectors import policy_in_force
-from twentytwo.privacy.services import (
+from twentytwo.privacy.selectors.policy import policy_in_force
+from twentytwo.privacy.services.policy import (
     POLICY_DATE_PAST,
     POLICY_NOT_AFTER_LATEST,
     POLICY_NUMBER_NOT_LATEST,
@@ -24,6 +23,7 @@ from twentytwo.privacy.services import (
     policy_version_draft_update,
     policy_version_publish,
 )
+from twentytwo.privacy.views import policy as views
 
 pytestmark = pytest.mark.django_db
 

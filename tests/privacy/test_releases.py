@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from twentytwo.accounts.models import ProfileFact
 from twentytwo.privacy.models import Affiliate, AffiliateShare, AuditEvent, LegalDisclosure
-from twentytwo.privacy.releases import (
+from twentytwo.privacy.services import PrivacyError
+from twentytwo.privacy.services.releases import (
     DISCLOSURE_NO_SUBJECT,
     DISCLOSURE_WHO_WHY_WHAT,
     RELEASE_FIELD_NOT_RELEASABLE,
@@ -23,7 +24,6 @@ from twentytwo.privacy.releases import (
     legal_disclosure_release,
     releasable_fields,
 )
-from twentytwo.privacy.services import PrivacyError
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,9 @@ from django.utils import timezone
 
 from twentytwo.privacy.deadlines import months_added, request_due_on
 from twentytwo.privacy.models import DataRequest, DataRequestEvent
-from twentytwo.privacy.request_queue import (
+from twentytwo.privacy.selectors.requests import data_request_is_overdue, data_requests_overdue
+from twentytwo.privacy.services import PrivacyError
+from twentytwo.privacy.services.requests import (
     REQUEST_CLOSED,
     REQUEST_EMAIL_INVALID,
     REQUEST_EXTENSION_NEEDS_REASON,
@@ -20,13 +22,10 @@ from twentytwo.privacy.request_queue import (
     REQUEST_REFUSAL_NEEDS_REASON,
     REQUEST_SAME_STATUS,
     data_request_extend,
-    data_request_is_overdue,
     data_request_note_add,
     data_request_receive,
     data_request_status_change,
-    data_requests_overdue,
 )
-from twentytwo.privacy.services import PrivacyError
 
 D = dt.date
 

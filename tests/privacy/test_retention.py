@@ -13,7 +13,7 @@ from django_tasks_db.models import DBTaskResult
 
 from twentytwo.accounts.models import AgeStatement, GuardianConfirmation
 from twentytwo.audience.models import ListenEvent, RollupWatermark
-from twentytwo.audience.rollups import WATERMARK
+from twentytwo.audience.selectors.rollups import WATERMARK
 from twentytwo.privacy.declarations import declarations_load
 from twentytwo.privacy.models import (
     AuditEvent,
@@ -23,7 +23,7 @@ from twentytwo.privacy.models import (
     LegalDisclosure,
     PolicyVersion,
 )
-from twentytwo.privacy.retention import retention_apply
+from twentytwo.privacy.services.retention import retention_apply
 from twentytwo.privacy.tasks import RETENTION_EVERY, privacy_retention_task
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 import pytest
 from django.core.files.storage import default_storage
 
-from tests.factories import track_create
+from tests.support.factories import track_create
 
 
 @pytest.fixture

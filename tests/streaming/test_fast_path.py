@@ -5,7 +5,7 @@ from io import BytesIO
 
 import pytest
 
-from tests.factories import track_create
+from tests.support.factories import track_create
 from twentytwo.core.lean_handler import LeanWSGIHandler
 from twentytwo.streaming.fast_path import StreamFastPath
 from twentytwo.streaming.signing import stream_url

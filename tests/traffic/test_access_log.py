@@ -8,8 +8,8 @@ from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from tests.traffic.conftest import file_lines, records
-from tests.traffic.wsgi import call
+from tests.support.access_log import file_lines, records
+from tests.support.wsgi import call
 from twentytwo.streaming.signing import stream_url
 from twentytwo.traffic.loader import AccessLogLoader
 from twentytwo.traffic.models import AccessRecord

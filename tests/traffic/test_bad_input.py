@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from tests.traffic.conftest import file_lines, records
-from tests.traffic.wsgi import call
+from tests.support.access_log import file_lines, records
+from tests.support.wsgi import call
 from twentytwo.traffic.addresses import address_parse, client_address, networks_parse
 from twentytwo.traffic.models import MAX_PATH_CHARS
 

@@ -8,9 +8,9 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
-from tests.factories import CityFactory, GenreFactory
-from twentytwo.traffic.dashboard import Point, RouteLatency
-from twentytwo.traffic.services import access_records_store
+from tests.support.factories import CityFactory, GenreFactory
+from twentytwo.traffic.selectors.dashboard import Point, RouteLatency
+from twentytwo.traffic.services.records import access_records_store
 from twentytwo.traffic.views import REQUEST_ID_INVALID
 
 # The clock is pinned half a minute into 12:00; the hour window is 11:01 up to 12:01.

@@ -9,8 +9,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.utils.module_loading import import_string
 
-from tests.traffic.conftest import records
-from tests.traffic.wsgi import call
+from tests.support.access_log import records
+from tests.support.wsgi import call
 from twentytwo.traffic.app_logs import JsonFormatter, RequestIdFilter
 
 

@@ -5,15 +5,14 @@ import os
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
-from tests.traffic.wsgi import call
-from twentytwo.traffic.services import worker_heartbeat_record
+from tests.support.processes import PYTHONPATH, ROOT
+from tests.support.wsgi import call
+from twentytwo.traffic.services.worker import worker_heartbeat_record
 
-ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2025, 6, 30, 12, 0, tzinfo=UTC)
 
 
@@ -61,7 +60,7 @@ def test_readyz_needs_no_worker_when_tasks_run_at_once(site, settings):
 READYZ_SCRIPT = """
 import django
 django.setup()
-from tests.traffic.wsgi import call
+from tests.support.wsgi import call
 from twentytwo.config.wsgi import application
 for path in ("/readyz", "/healthz"):
     answer = call(application, path)
@@ -78,7 +77,7 @@ def test_readyz_says_when_the_database_does_not_answer(tmp_path):
         "TWENTYTWO_ALLOWED_HOSTS": "testserver",
         "TWENTYTWO_SECRET_KEY": "readyz-test-key-" + "x" * 40,
         "TWENTYTWO_LOG_LEVEL": "CRITICAL",
-        "PYTHONPATH": str(ROOT),
+        "PYTHONPATH": PYTHONPATH,
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     done = subprocess.run(

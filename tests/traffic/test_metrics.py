@@ -15,9 +15,9 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
-from tests.traffic.wsgi import call
+from tests.support.wsgi import call
 from twentytwo.traffic.process_figures import snapshot_write
-from twentytwo.traffic.services import worker_heartbeat_record
+from twentytwo.traffic.services.worker import worker_heartbeat_record
 from twentytwo.traffic.tasks import traffic_retention_task
 
 LISTENER = uuid.UUID("0123456789abcdef0123456789abcdef")

@@ -15,7 +15,8 @@ from twentytwo.traffic.loader import AccessLogLoader
 from twentytwo.traffic.metrics import Counters
 from twentytwo.traffic.models import AccessRecord, WorkerHeartbeat
 from twentytwo.traffic.records import Hit
-from twentytwo.traffic.services import access_records_store, traffic_retention_apply
+from twentytwo.traffic.services.records import access_records_store
+from twentytwo.traffic.services.retention import traffic_retention_apply
 from twentytwo.traffic.spool import spool_files, spool_reject, spool_write
 from twentytwo.traffic.tasks import (
     HEARTBEAT_EVERY,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.config.test_settings import _manage
+from tests.support.processes import manage
 
 
 @pytest.mark.parametrize(
@@ -35,13 +35,13 @@ from tests.config.test_settings import _manage
     ids=["proxy", "internal", "retention", "flush", "log-format", "loader"],
 )
 def test_a_bad_traffic_setting_stops_start_up_with_a_clear_message(tmp_path, env, message):
-    result = _manage("check", TWENTYTWO_VAR_DIR=str(tmp_path), **env)
+    result = manage("check", TWENTYTWO_VAR_DIR=str(tmp_path), **env)
     assert result.returncode != 0
     assert message in result.stderr
 
 
 def test_addresses_and_networks_are_accepted(tmp_path):
-    result = _manage(
+    result = manage(
         "check",
         TWENTYTWO_VAR_DIR=str(tmp_path),
         TWENTYTWO_TRUSTED_PROXIES="127.0.0.1, ::1, 10.0.0.0/8",

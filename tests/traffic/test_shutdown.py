@@ -15,9 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.config.test_app_server import free_port
+from tests.support.processes import PYTHONPATH, ROOT, free_port
 
-ROOT = Path(__file__).resolve().parents[2]
+# Starts servers of its own and waits for them: seconds, not milliseconds.
+pytestmark = pytest.mark.slow
+
 REQUESTS = 40
 
 
@@ -99,7 +101,7 @@ def test_records_still_waiting_are_written_when_the_server_stops(tmp_path):
         # Nothing is written before the stop: the thread would wait an hour.
         "TWENTYTWO_ACCESS_LOG_FLUSH_SECONDS": "3600",
         "TWENTYTWO_ACCESS_LOG_BATCH": "100000",
-        "PYTHONPATH": str(ROOT),
+        "PYTHONPATH": PYTHONPATH,
         # A worker that does not stop says where it is stuck (see _stopped).
         "PYTHONFAULTHANDLER": "1",
     }

@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 import pytest
 from django.db import connection
 
-from tests.traffic.conftest import file_lines, records
-from tests.traffic.wsgi import call
+from tests.support.access_log import file_lines, records
+from tests.support.wsgi import call
 from twentytwo.traffic.files import day_file_path
 from twentytwo.traffic.loader import AccessLogLoader, LoaderBusy
 from twentytwo.traffic.metrics import Counters

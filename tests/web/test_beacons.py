@@ -7,7 +7,7 @@ import time
 import pytest
 from django.urls import reverse
 
-from tests.web.conftest import rotate_in
+from tests.support.catalog import rotate_in
 from twentytwo.audience.listener import COUNTING_COOKIE, LISTENER_COOKIE
 from twentytwo.audience.models import ListenEvent
 

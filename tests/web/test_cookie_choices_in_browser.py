@@ -9,10 +9,10 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from tests.web.conftest import rotate_in
+from tests.support.catalog import rotate_in
 from twentytwo.audience.listener import COUNTING_COOKIE, LISTENER_COOKIE
 from twentytwo.audience.models import ListenEvent
-from twentytwo.privacy.consent.cookies import CONSENT_COOKIE
+from twentytwo.privacy.cookies import CONSENT_COOKIE
 from twentytwo.privacy.models import ConsentChoice
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -134,7 +134,7 @@ def test_global_privacy_control_shows_no_banner_and_allows_nothing(
     browser_visit.context.add_cookies(
         [{"name": CONSENT_COOKIE, "value": "0" * 32 + ".1", "url": browser_visit.base_url}]
     )
-    page = browser_visit.open(reverse("consent:choices"))
+    page = browser_visit.open(reverse("privacy:cookie_choices"))
     page.get_by_text("Your browser sends Global Privacy Control").wait_for()
 
     assert page.locator(BANNER).is_hidden()

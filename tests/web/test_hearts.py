@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import track_create
-from tests.web.conftest import rotate_in
-from tests.web.html_pages import page_of, squeezed
+from tests.support.catalog import rotate_in
+from tests.support.factories import track_create
+from tests.support.html_pages import page_of, squeezed
 from twentytwo.catalog import services as catalog
 from twentytwo.favorites import services
 from twentytwo.favorites.models import DashboardVisit, Favorite

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.web.conftest import rotate_in
+from tests.support.catalog import rotate_in
 from twentytwo.favorites.models import Favorite
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.factories import GenreFactory
-from tests.web.conftest import rotate_in
+from tests.support.catalog import rotate_in
+from tests.support.factories import GenreFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,8 +8,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.accounts.conftest import oidc_server_url  # noqa: F401 (a fixture)
-from tests.web.conftest import rotate_in
+from tests.support.catalog import rotate_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,7 +19,7 @@ THE_PROVIDERS_CDN = re.compile(r"^https://cdn\.jsdelivr\.net/")
 
 
 @pytest.fixture
-def demo_login(settings, oidc_server_url):  # noqa: F811
+def demo_login(settings, oidc_server_url):
     """Offer the loopback OpenID Connect server as "Demo login", as `make demo` does."""
     settings.SOCIALACCOUNT_PROVIDERS = {
         "openid_connect": {
@@ -45,7 +44,7 @@ def test_sign_in_through_demo_login_resumes_the_music_and_the_heart_reaches_the_
     browser_visit,
     house,
     demo_login,
-    oidc_server_url,  # noqa: F811
+    oidc_server_url,
 ):
     tracks = list(reversed(rotate_in(genre=house, count=2, seconds=TRACK_SECONDS)))
     genre_path = reverse("web:genre", kwargs={"city": house.city.slug, "genre": house.slug})
@@ -62,7 +61,8 @@ def test_sign_in_through_demo_login_resumes_the_music_and_the_heart_reaches_the_
     page.get_by_role("button", name="Sign in with Demo login").click()
     # The provider's page: choose who to be.
     page.get_by_label("Subject").fill("mira")
-    page.get_by_role("button", name="Authorize").click()
+    # Exactly "Authorize": the server offers the subjects of earlier sign-ins too.
+    page.get_by_role("button", name="Authorize", exact=True).click()
     # First sign-in: the age question, then back to the genre.
     page.get_by_role("button", name="I am 18 or older").click()
     page.wait_for_url(re.compile(re.escape(genre_path) + r"$"), timeout=WAIT_MS)

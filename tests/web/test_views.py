@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 from django.views.defaults import server_error
 
-from tests.factories import CityFactory, GenreFactory, track_create
-from tests.web.conftest import rotate_in
-from tests.web.html_pages import page_of, squeezed
+from tests.support.catalog import rotate_in
+from tests.support.factories import CityFactory, GenreFactory, track_create
+from tests.support.html_pages import page_of, squeezed
 from twentytwo.catalog import services
 from twentytwo.streaming.signing import stream_token_verify
 

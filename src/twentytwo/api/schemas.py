@@ -1,18 +1,8 @@
-"""The shapes the JSON API returns."""
+"""The shapes the catalog API returns (api/catalog.py)."""
 
 from datetime import datetime
 
 from ninja import Schema
-
-
-class ErrorDetail(Schema):
-    code: str
-    message: str
-    details: list[dict] | None = None
-
-
-class ErrorOut(Schema):
-    error: ErrorDetail
 
 
 class LinkOut(Schema):
@@ -103,40 +93,3 @@ class LedgerEntryOut(Schema):
     added_at: datetime
     retired_at: datetime | None
     current: bool
-
-
-class MeOut(Schema):
-    display_name: str
-    may_keep_favorites: bool
-    favorite_track_count: int
-    favorite_genre_count: int
-
-
-class FavoriteIn(Schema):
-    """Exactly one of the two: the id of a track or of a genre."""
-
-    track: int | None = None
-    genre: int | None = None
-
-
-class FavoriteTrackOut(Schema):
-    id: int
-    title: str
-    artist: str
-    url: str
-    in_rotation: bool
-
-
-class FavoriteGenreOut(Schema):
-    id: int
-    name: str
-    city: str
-    url: str
-
-
-class FavoriteOut(Schema):
-    id: int
-    kind: str
-    created_at: datetime
-    track: FavoriteTrackOut | None
-    genre: FavoriteGenreOut | None

@@ -20,6 +20,7 @@ from twentytwo.audience.ingestion import (
     Draft,
     events_ingest,
 )
+from twentytwo.core.api_errors import ErrorOut, json_error
 from twentytwo.core.origins import origin_is_foreign
 
 # A player flushes a few events at a time; a batch larger than this is not from the player.
@@ -91,45 +92,29 @@ class IngestOut(Schema):
     dropped: dict[str, int]
 
 
-class ErrorBody(Schema):
-    code: str
-    message: str
-
-
-class RefusalOut(Schema):
-    error: ErrorBody
-
-
-def _refusal(status: int, code: str, message: str) -> JsonResponse:
-    # The same shape as every other error of the API (api/api.py).
-    response = JsonResponse({"error": {"code": code, "message": message}}, status=status)
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 def _batch(request: HttpRequest) -> list | JsonResponse:
     """Return the list of events in the body, or the refusal of the whole request."""
     declared = request.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        return _refusal(413, "too_large", BODY_TOO_LARGE)
+        return json_error(413, "too_large", BODY_TOO_LARGE)
     body = request.body
     if len(body) > MAX_BODY_BYTES:
-        return _refusal(413, "too_large", BODY_TOO_LARGE)
+        return json_error(413, "too_large", BODY_TOO_LARGE)
     try:
         parsed = json.loads(body)
     except (ValueError, UnicodeDecodeError):
-        return _refusal(400, "bad_json", BAD_JSON)
+        return json_error(400, "bad_json", BAD_JSON)
     events = parsed.get("events") if isinstance(parsed, dict) else None
     if not isinstance(events, list):
-        return _refusal(400, "invalid", NOT_A_BATCH)
+        return json_error(400, "invalid", NOT_A_BATCH)
     if len(events) > MAX_EVENTS_PER_BATCH:
-        return _refusal(400, "too_many_events", TOO_MANY_EVENTS)
+        return json_error(400, "too_many_events", TOO_MANY_EVENTS)
     return events
 
 
 @router.post(
     "",
-    response={200: IngestOut, 400: RefusalOut, 403: RefusalOut, 413: RefusalOut},
+    response={200: IngestOut, 400: ErrorOut, 403: ErrorOut, 413: ErrorOut},
     summary="Record listening events",
     description=EVENTS_DESCRIPTION,
     openapi_extra={
@@ -141,7 +126,7 @@ def _batch(request: HttpRequest) -> list | JsonResponse:
 )
 def events(request: HttpRequest):
     if origin_is_foreign(request):
-        return _refusal(403, "forbidden", FOREIGN_ORIGIN)
+        return json_error(403, "forbidden", FOREIGN_ORIGIN)
     batch = _batch(request)
     if isinstance(batch, JsonResponse):
         return batch

@@ -12,9 +12,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from twentytwo.audience import selectors, services
 from twentytwo.audience.budget import beacon_budget
 from twentytwo.audience.models import ListenEvent
+from twentytwo.audience.selectors.placements import (
+    genre_ids_existing,
+    placements,
+    track_ids_existing,
+)
+from twentytwo.audience.services.events import listen_events_store
 
 # Why an event was dropped: the keys of the "dropped" counts in every answer.
 DROP_OPTED_OUT = "opted_out"  # counting switched off, or Global Privacy Control
@@ -147,11 +152,11 @@ def step_shape(drafts: list[Draft]) -> Verdicts:
 
 def step_catalog(drafts: list[Draft]) -> Verdicts:
     """Keep events whose track is or was in their genre; learn the city and the duration."""
-    found = selectors.placements(pairs=((d.genre_id, d.track_id) for d in drafts))
+    found = placements(pairs=((d.genre_id, d.track_id) for d in drafts))
     missing = [d for d in drafts if (d.genre_id, d.track_id) not in found]
     # Only a batch with a bad pair pays for telling which half of it is wrong.
-    genres = selectors.genre_ids_existing(ids=(d.genre_id for d in missing)) if missing else set()
-    tracks = selectors.track_ids_existing(ids=(d.track_id for d in missing)) if missing else set()
+    genres = genre_ids_existing(ids=(d.genre_id for d in missing)) if missing else set()
+    tracks = track_ids_existing(ids=(d.track_id for d in missing)) if missing else set()
     for draft in drafts:
         placement = found.get((draft.genre_id, draft.track_id))
         if placement is not None:
@@ -198,7 +203,7 @@ def step_store(drafts: list[Draft]) -> Verdicts:
     The last step: what passes it is stored. Asking the database first and then writing
     would take two round trips and leave a gap between them, so the insert itself skips
     the ids it already holds and says which rows it wrote."""
-    stored = services.listen_events_store(events=[_event(d) for d in drafts])
+    stored = listen_events_store(events=[_event(d) for d in drafts])
     for draft in drafts:
         yield draft, None if draft.event_id in stored else DROP_DUPLICATE
 

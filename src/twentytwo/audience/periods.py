@@ -11,6 +11,16 @@ DAY, WEEK, MONTH = "day", "week", "month"
 STEPS = (DAY, WEEK, MONTH)
 # The longest range each step draws: about a hundred points at most.
 MAX_DAYS = {DAY: 92, WEEK: 53 * 7, MONTH: 731}
+# Listening is measured from the service's start; a day much earlier or later than today
+# names no day anyone listened on (and the calendar's ends cannot be turned into instants).
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_DAYS_AHEAD = 366
+DAY_OUT_OF_RANGE = "Choose a day from {earliest} to {latest}."
+
+
+def reportable_days(*, today: date) -> tuple[date, date]:
+    """Return the first and the last day a report may cover."""
+    return EARLIEST_DAY, today + timedelta(days=LATEST_DAYS_AHEAD)
 
 
 @dataclass(frozen=True)
@@ -21,7 +31,8 @@ class Period:
     tick: str  # what the chart's axis shows: 2 Mar, W10, Mar 2026
 
 
-def _next_month(day: date) -> date:
+def month_after(day: date) -> date:
+    """Return the first day of the month after the one `day` is in."""
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
@@ -38,7 +49,7 @@ def periods(first: date, last: date, step: str) -> list[Period]:
             year, week, _ = start.isocalendar()
             name, tick = f"{year}-W{week:02d}", f"W{week:02d}"
         elif step == MONTH:
-            end = _next_month(start) - timedelta(days=1)
+            end = month_after(start) - timedelta(days=1)
             name, tick = f"{start:%Y-%m}", f"{start:%b %Y}"
         else:
             raise ValueError(f"unknown step {step!r}")

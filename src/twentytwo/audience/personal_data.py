@@ -15,7 +15,7 @@ PERSONAL_DATA = {
             "days_setting": "AUDIENCE_RETENTION_DAYS",
             "after": "server_time",
             # Events the rollup has not yet read are kept whatever their age.
-            "applied_by": "twentytwo.audience.rollups.events_delete_expired",
+            "applied_by": "twentytwo.audience.services.retention.events_delete_expired",
         },
         "fields": {
             "listener": {
@@ -42,7 +42,7 @@ PERSONAL_DATA = {
             "after": "slot_start",
             # The rows stay (the ratings of past periods are computed from them); the ids
             # are replaced, a month at a time, by ids that hold for that month only.
-            "applied_by": "twentytwo.audience.rollups.credited_listeners_pseudonymize",
+            "applied_by": "twentytwo.audience.services.retention.credited_listeners_pseudonymize",
             "note": (
                 "rows are kept; whole months past this age get new random ids, one per "
                 "listener and month, so they no longer lead to the cookie or to other months"

@@ -11,11 +11,11 @@ from datetime import timedelta
 
 from django.tasks import task
 
-from twentytwo.audience.rollups import (
+from twentytwo.audience.services.retention import (
     credited_listeners_pseudonymize,
     events_delete_expired,
-    rollup_run,
 )
+from twentytwo.audience.services.rollups import rollup_run
 from twentytwo.core.scheduling import task_schedule
 
 ROLLUP_EVERY = timedelta(minutes=5)

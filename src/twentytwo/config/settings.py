@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Every error answer under /api/ in the API's JSON shape (api/errors.py).
+    "twentytwo.api.errors.ApiErrorShapeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -84,15 +86,26 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages middleware: a listener signed out by a timeout is told why.
+    "twentytwo.accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After htmx's, so that it sees whether the request came from htmx.
+    "twentytwo.accounts.middleware.AgeStepMiddleware",
+    # After the age step: a listener sent to the age question sees the policy notice after it.
+    "twentytwo.privacy.middleware.PolicyNoticeMiddleware",
 ]
 
 # Audio and picture requests run behind only these (core/lean_handler.py): they need
 # no session, user, CSRF or page policy, and are most of the site's requests.
 FILE_ROUTE_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+]
+# Beacons (/api/events) run behind these: they are API answers, errors in its JSON shape.
+BEACON_ROUTE_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "twentytwo.api.errors.ApiErrorShapeMiddleware",
 ]
 
 ROOT_URLCONF = "twentytwo.config.urls"
@@ -101,7 +114,9 @@ WSGI_APPLICATION = "twentytwo.config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # allauth comes before accounts in INSTALLED_APPS, so its own templates would win
+        # over the site-styled ones in accounts/templates; listing the folder puts ours first.
+        "DIRS": [BASE_DIR / "src" / "twentytwo" / "accounts" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -116,20 +131,19 @@ TEMPLATES = [
 ]
 
 # SQLite under var/ unless DATABASE_URL names another database (postgres://...).
-DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'twentytwo.sqlite3'}"),
-        conn_max_age=env_int("TWENTYTWO_DB_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
-    )
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+_database = dj_database_url.parse(
+    env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'twentytwo.sqlite3'}"),
+    conn_max_age=env_int("TWENTYTWO_DB_CONN_MAX_AGE", 60),
+    conn_health_checks=True,
+)
+if _database["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while the seeder or an admin writes.
-    DATABASES["default"]["OPTIONS"] = {
+    _database["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+DATABASES = {"default": _database}
 
 # Background work (rollups, retention) goes through Django's tasks API; the database
 # backend needs no broker, and `python -m twentytwo db_worker` runs the queue.
@@ -139,20 +153,6 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
-
-# Days raw listening events are kept before the retention task deletes them; rollups
-# (the ratings' source) are kept.
-AUDIENCE_RETENTION_DAYS = env_int("TWENTYTWO_AUDIENCE_RETENTION_DAYS", 90)
-# Days after which the listener ids in the credited quarter hours are replaced by ids that
-# change every month: longer than the listener cookie lives (390 days).
-AUDIENCE_LISTENER_ID_DAYS = env_int("TWENTYTWO_AUDIENCE_LISTENER_ID_DAYS", 400)
-
-# Where people write with questions and requests about their data; shown on the privacy pages.
-PRIVACY_CONTACT_EMAIL = env_str("TWENTYTWO_PRIVACY_CONTACT_EMAIL", "privacy@22tracks.example")
-# A listener may download their data this many times an hour; more is refused until later.
-PRIVACY_EXPORTS_PER_HOUR = env_int("TWENTYTWO_PRIVACY_EXPORTS_PER_HOUR", 10)
-# Seconds the link that confirms erasing one's own account stays valid.
-PRIVACY_ERASURE_LINK_MAX_AGE = env_int("TWENTYTWO_PRIVACY_ERASURE_LINK_MAX_AGE", 30 * 60)
 
 # Each process keeps its own cache (catalog API answers for a minute). Nothing in it
 # needs to be shared between processes.
@@ -177,9 +177,126 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
+# ---------------------------------------------------------------------------------------------
+# Accounts: social sign-in (django-allauth), the age step, guardian mail and session timeouts.
+# Listeners sign in only through a provider; staff keep the admin's password login.
+# ---------------------------------------------------------------------------------------------
+ACCOUNT_ADAPTER = "twentytwo.accounts.adapter.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "twentytwo.accounts.adapter.SocialAccountAdapter"
+# No local passwords: allauth leaves out every signup, password and e-mail form.
+SOCIALACCOUNT_ONLY = True
+ACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_UNIQUE_EMAIL = True
+# A provider's e-mail address never signs anyone into an existing account, and never links a
+# provider to one: linking happens only from a signed-in session (the connections page).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_EMAIL_REQUIRED = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+# The provider's access and refresh tokens are not needed after sign-in; not keeping them
+# means there is nothing to leak.
+SOCIALACCOUNT_STORE_TOKENS = False
+# Signing in or out changes state: both only by POST with a CSRF token.
+SOCIALACCOUNT_LOGIN_ON_GET = False
+ACCOUNT_LOGOUT_ON_GET = False
+# The session cookie lives as long as the absolute timeout; the server enforces both limits.
+ACCOUNT_SESSION_REMEMBER = True
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/"
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+
+
+def _provider_app(prefix: str) -> dict | None:
+    """Return an allauth app for TWENTYTWO_<prefix>_CLIENT_ID/_SECRET, or None if unset."""
+    client_id = env_str(f"TWENTYTWO_{prefix}_CLIENT_ID", "")
+    secret = env_str(f"TWENTYTWO_{prefix}_SECRET", "")
+    if not client_id or not secret:
+        return None
+    return {"client_id": client_id, "secret": secret}
+
+
+# "Demo login" against a local OpenID Connect server that `make demo` starts; refused in
+# production because anyone can sign in there as anyone.
+DEMO_LOGIN = env_bool("TWENTYTWO_DEMO_LOGIN", False)
+if DEMO_LOGIN and PRODUCTION:
+    raise ImproperlyConfigured("TWENTYTWO_DEMO_LOGIN cannot be enabled with TWENTYTWO_PRODUCTION.")
+# Loopback port of the demo OpenID Connect server.
+DEMO_OIDC_PORT = env_int("TWENTYTWO_DEMO_OIDC_PORT", 9400)
+
+# Each provider appears only when its client id and secret are configured. PKCE (S256) is on
+# wherever the provider supports it; state is always checked; OpenID Connect adds a nonce.
+_providers: dict = {}
+if _google := _provider_app("GOOGLE"):
+    _providers["google"] = {
+        "APPS": [_google],
+        "SCOPE": ["openid", "profile", "email"],
+        "OAUTH_PKCE_ENABLED": True,
+    }
+if _facebook := _provider_app("FACEBOOK"):
+    _providers["facebook"] = {
+        "APPS": [_facebook],
+        "METHOD": "oauth2",
+        "SCOPE": ["public_profile", "email"],
+        "FIELDS": ["id", "name", "email", "picture"],
+    }
+if _x := _provider_app("X"):
+    _providers["twitter_oauth2"] = {"APPS": [_x], "OAUTH_PKCE_ENABLED": True}
+_oidc_apps = []
+if (_oidc := _provider_app("OIDC")) and env_str("TWENTYTWO_OIDC_SERVER_URL", ""):
+    _oidc_apps.append(
+        {
+            **_oidc,
+            "provider_id": env_str("TWENTYTWO_OIDC_PROVIDER_ID", "oidc"),
+            "name": env_str("TWENTYTWO_OIDC_NAME", "OpenID Connect"),
+            "settings": {
+                "server_url": env_str("TWENTYTWO_OIDC_SERVER_URL", ""),
+                "oauth_pkce_enabled": True,
+            },
+        }
+    )
+if DEMO_LOGIN:
+    _oidc_apps.append(
+        {
+            "provider_id": "demo",
+            "name": "Demo login",
+            "client_id": "twentytwo-demo",
+            "secret": "twentytwo-demo-secret",
+            "settings": {
+                "server_url": f"http://127.0.0.1:{DEMO_OIDC_PORT}",
+                "oauth_pkce_enabled": True,
+            },
+        }
+    )
+if _oidc_apps:
+    _providers["openid_connect"] = {"APPS": _oidc_apps}
+SOCIALACCOUNT_PROVIDERS = _providers
+# Where each configured provider's sign-in form sends the browser (the CSP's form-action).
+_sign_in_origins = [
+    *(["https://accounts.google.com"] if "google" in SOCIALACCOUNT_PROVIDERS else []),
+    *(["https://www.facebook.com"] if "facebook" in SOCIALACCOUNT_PROVIDERS else []),
+    *(
+        ["https://x.com", "https://twitter.com"]
+        if "twitter_oauth2" in SOCIALACCOUNT_PROVIDERS
+        else []
+    ),
+    *(
+        "{0.scheme}://{0.netloc}".format(urlsplit(app["settings"]["server_url"]))
+        for app in _oidc_apps
+    ),
+]
+
+# Seconds a parent's or guardian's confirmation link stays valid.
+GUARDIAN_LINK_MAX_AGE = env_int("TWENTYTWO_GUARDIAN_LINK_MAX_AGE", 7 * 86400)
+
+# Sessions: signed out after this many seconds without a request...
+SESSION_IDLE_TIMEOUT = env_int("TWENTYTWO_SESSION_IDLE_TIMEOUT", 4 * 3600)
+# ...and this many seconds after signing in, however active.
+SESSION_ABSOLUTE_TIMEOUT = env_int("TWENTYTWO_SESSION_ABSOLUTE_TIMEOUT", 7 * 86400)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("nl", "Nederlands")]
-LOCALE_PATHS = [BASE_DIR / "src" / "twentytwo" / "locale"]
 # Stored times are UTC; a city's own zone is used where a city's clock matters.
 TIME_ZONE = env_str("TWENTYTWO_TIME_ZONE", "Europe/Amsterdam")
 USE_I18N = True
@@ -219,7 +336,21 @@ STREAM_URL_TTL = env_int("TWENTYTWO_STREAM_URL_TTL", 6 * 3600)
 # this internal nginx location instead of sending the bytes itself.
 STREAM_ACCEL_REDIRECT_PREFIX = env_str("TWENTYTWO_STREAM_ACCEL_REDIRECT_PREFIX", "")
 
-# Security headers (SECURITY.md).
+# Days raw listening events are kept before the retention task deletes them; rollups
+# (the ratings' source) are kept.
+AUDIENCE_RETENTION_DAYS = env_int("TWENTYTWO_AUDIENCE_RETENTION_DAYS", 90)
+# Days after which the listener ids in the credited quarter hours are replaced by ids that
+# change every month: longer than the listener cookie lives (390 days).
+AUDIENCE_LISTENER_ID_DAYS = env_int("TWENTYTWO_AUDIENCE_LISTENER_ID_DAYS", 400)
+
+# Where people write with questions and requests about their data; shown on the privacy pages.
+PRIVACY_CONTACT_EMAIL = env_str("TWENTYTWO_PRIVACY_CONTACT_EMAIL", "privacy@22tracks.example")
+# A listener may download their data this many times an hour; more is refused until later.
+PRIVACY_EXPORTS_PER_HOUR = env_int("TWENTYTWO_PRIVACY_EXPORTS_PER_HOUR", 10)
+# Seconds the link that confirms erasing one's own account stays valid.
+PRIVACY_ERASURE_LINK_MAX_AGE = env_int("TWENTYTWO_PRIVACY_ERASURE_LINK_MAX_AGE", 30 * 60)
+
+# Security headers, held to the Mozilla HTTP Observatory's checks (tests/config).
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -233,7 +364,9 @@ SECURE_CSP = {
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "manifest-src": [CSP.SELF],
-    "form-action": [CSP.SELF],
+    # The sign-in button posts a form that redirects to the provider; browsers hold that
+    # redirect to the page's form-action policy, so each provider's sign-in origin is allowed.
+    "form-action": [CSP.SELF, *_sign_in_origins],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.NONE],
 }
@@ -319,154 +452,20 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("TWENTYTWO_LOG_LEVEL", "INFO")},
 }
 
-# ---------------------------------------------------------------------------------------------
-# Accounts: social sign-in (django-allauth), the age step, guardian mail and session timeouts.
-# Listeners sign in only through a provider; staff keep the admin's password login.
-# ---------------------------------------------------------------------------------------------
-# allauth comes before accounts in INSTALLED_APPS, so its own templates would win over the
-# site-styled ones in accounts/templates; listing the folder here puts ours first.
-TEMPLATES[0]["DIRS"] = [BASE_DIR / "src" / "twentytwo" / "accounts" / "templates"]
-ACCOUNT_ADAPTER = "twentytwo.accounts.adapter.AccountAdapter"
-SOCIALACCOUNT_ADAPTER = "twentytwo.accounts.adapter.SocialAccountAdapter"
-# No local passwords: allauth leaves out every signup, password and e-mail form.
-SOCIALACCOUNT_ONLY = True
-ACCOUNT_EMAIL_VERIFICATION = "none"
-SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
-ACCOUNT_UNIQUE_EMAIL = True
-# A provider's e-mail address never signs anyone into an existing account, and never links a
-# provider to one: linking happens only from a signed-in session (the connections page).
-SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
-SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
-SOCIALACCOUNT_EMAIL_REQUIRED = False
-SOCIALACCOUNT_AUTO_SIGNUP = True
-# The provider's access and refresh tokens are not needed after sign-in; not keeping them
-# means there is nothing to leak.
-SOCIALACCOUNT_STORE_TOKENS = False
-# Signing in or out changes state: both only by POST with a CSRF token.
-SOCIALACCOUNT_LOGIN_ON_GET = False
-ACCOUNT_LOGOUT_ON_GET = False
-# The session cookie lives as long as the absolute timeout; the server enforces both limits.
-ACCOUNT_SESSION_REMEMBER = True
-LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "/"
-ACCOUNT_LOGOUT_REDIRECT_URL = "/"
-
-
-def _provider_app(prefix: str) -> dict | None:
-    """Return an allauth app for TWENTYTWO_<prefix>_CLIENT_ID/_SECRET, or None if unset."""
-    client_id = env_str(f"TWENTYTWO_{prefix}_CLIENT_ID", "")
-    secret = env_str(f"TWENTYTWO_{prefix}_SECRET", "")
-    if not client_id or not secret:
-        return None
-    return {"client_id": client_id, "secret": secret}
-
-
-# "Demo login" against a local OpenID Connect server that `make demo` starts; refused in
-# production because anyone can sign in there as anyone.
-DEMO_LOGIN = env_bool("TWENTYTWO_DEMO_LOGIN", False)
-if DEMO_LOGIN and PRODUCTION:
-    raise ImproperlyConfigured("TWENTYTWO_DEMO_LOGIN cannot be enabled with TWENTYTWO_PRODUCTION.")
-# Loopback port of the demo OpenID Connect server.
-DEMO_OIDC_PORT = env_int("TWENTYTWO_DEMO_OIDC_PORT", 9400)
-
-# Each provider appears only when its client id and secret are configured. PKCE (S256) is on
-# wherever the provider supports it; state is always checked; OpenID Connect adds a nonce.
-SOCIALACCOUNT_PROVIDERS: dict = {}
-if _google := _provider_app("GOOGLE"):
-    SOCIALACCOUNT_PROVIDERS["google"] = {
-        "APPS": [_google],
-        "SCOPE": ["openid", "profile", "email"],
-        "OAUTH_PKCE_ENABLED": True,
-    }
-if _facebook := _provider_app("FACEBOOK"):
-    SOCIALACCOUNT_PROVIDERS["facebook"] = {
-        "APPS": [_facebook],
-        "METHOD": "oauth2",
-        "SCOPE": ["public_profile", "email"],
-        "FIELDS": ["id", "name", "email", "picture"],
-    }
-if _x := _provider_app("X"):
-    SOCIALACCOUNT_PROVIDERS["twitter_oauth2"] = {"APPS": [_x], "OAUTH_PKCE_ENABLED": True}
-_oidc_apps = []
-if (_oidc := _provider_app("OIDC")) and env_str("TWENTYTWO_OIDC_SERVER_URL", ""):
-    _oidc_apps.append(
-        {
-            **_oidc,
-            "provider_id": env_str("TWENTYTWO_OIDC_PROVIDER_ID", "oidc"),
-            "name": env_str("TWENTYTWO_OIDC_NAME", "OpenID Connect"),
-            "settings": {
-                "server_url": env_str("TWENTYTWO_OIDC_SERVER_URL", ""),
-                "oauth_pkce_enabled": True,
-            },
-        }
-    )
-if DEMO_LOGIN:
-    _oidc_apps.append(
-        {
-            "provider_id": "demo",
-            "name": "Demo login",
-            "client_id": "twentytwo-demo",
-            "secret": "twentytwo-demo-secret",
-            "settings": {
-                "server_url": f"http://127.0.0.1:{DEMO_OIDC_PORT}",
-                "oauth_pkce_enabled": True,
-            },
-        }
-    )
-if _oidc_apps:
-    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {"APPS": _oidc_apps}
-# The sign-in button posts a form that redirects to the provider; browsers hold that redirect
-# to the page's form-action policy, so each configured provider's sign-in origin is allowed.
-SECURE_CSP["form-action"] = [
-    *SECURE_CSP["form-action"],
-    *(["https://accounts.google.com"] if "google" in SOCIALACCOUNT_PROVIDERS else []),
-    *(["https://www.facebook.com"] if "facebook" in SOCIALACCOUNT_PROVIDERS else []),
-    *(
-        ["https://x.com", "https://twitter.com"]
-        if "twitter_oauth2" in SOCIALACCOUNT_PROVIDERS
-        else []
-    ),
-    *(
-        "{0.scheme}://{0.netloc}".format(urlsplit(app["settings"]["server_url"]))
-        for app in _oidc_apps
-    ),
-]
-
-# Seconds a parent's or guardian's confirmation link stays valid.
-GUARDIAN_LINK_MAX_AGE = env_int("TWENTYTWO_GUARDIAN_LINK_MAX_AGE", 7 * 86400)
-
-# Sessions: signed out after this many seconds without a request...
-SESSION_IDLE_TIMEOUT = env_int("TWENTYTWO_SESSION_IDLE_TIMEOUT", 4 * 3600)
-# ...and this many seconds after signing in, however active.
-SESSION_ABSOLUTE_TIMEOUT = env_int("TWENTYTWO_SESSION_ABSOLUTE_TIMEOUT", 7 * 86400)
-SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
-# After the messages middleware: a listener signed out by a timeout is told why.
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
-    "twentytwo.accounts.middleware.SessionTimeoutMiddleware",
-)
-# Last, so that it sees whether the request came from htmx.
-MIDDLEWARE.append("twentytwo.accounts.middleware.AgeStepMiddleware")
-# After the age step: a listener sent to the age question sees the policy notice after it.
-MIDDLEWARE.append("twentytwo.privacy.middleware.PolicyNoticeMiddleware")
-
 # Mail (the guardian's confirmation link). Without an SMTP host it is printed to the console,
 # except in production, which hands it to the machine's own mail server by default.
-if _email_host := env_str("TWENTYTWO_EMAIL_HOST", "localhost" if PRODUCTION else ""):
-    MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {
-                "host": _email_host,
-                "port": env_int("TWENTYTWO_EMAIL_PORT", 587),
-                "username": env_str("TWENTYTWO_EMAIL_HOST_USER", ""),
-                "password": env_str("TWENTYTWO_EMAIL_HOST_PASSWORD", ""),
-                "use_tls": env_bool("TWENTYTWO_EMAIL_USE_TLS", True),
-                "timeout": env_int("TWENTYTWO_EMAIL_TIMEOUT", 10),
-            },
-        }
-    }
-else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+_email_host = env_str("TWENTYTWO_EMAIL_HOST", "localhost" if PRODUCTION else "")
+_smtp = {
+    "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    "OPTIONS": {
+        "host": _email_host,
+        "port": env_int("TWENTYTWO_EMAIL_PORT", 587),
+        "username": env_str("TWENTYTWO_EMAIL_HOST_USER", ""),
+        "password": env_str("TWENTYTWO_EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("TWENTYTWO_EMAIL_USE_TLS", True),
+        "timeout": env_int("TWENTYTWO_EMAIL_TIMEOUT", 10),
+    },
+}
+_console = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+MAILERS = {"default": _smtp if _email_host else _console}
 DEFAULT_FROM_EMAIL = env_str("TWENTYTWO_DEFAULT_FROM_EMAIL", "22tracks <noreply@localhost>")
-# --- end of accounts -------------------------------------------------------------------------

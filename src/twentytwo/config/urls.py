@@ -4,6 +4,12 @@ from django.urls import include, path
 from twentytwo.api.api import api, route_not_found
 from twentytwo.web.views import ratings
 
+# Under /api/ these answer in the API's JSON error shape; elsewhere with the site's pages.
+handler400 = "twentytwo.api.errors.bad_request"
+handler403 = "twentytwo.api.errors.permission_denied"
+handler404 = "twentytwo.api.errors.page_not_found"
+handler500 = "twentytwo.api.errors.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
@@ -12,14 +18,12 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/<path:rest>", route_not_found),
     path("me/", include("twentytwo.favorites.urls")),
-    # Cookie choices and, for a signed-in listener, their own data.
-    path("privacy/", include("twentytwo.privacy.consent.urls")),
-    path("privacy/", include("twentytwo.privacy.mydata.urls")),
     # The ratings dashboard for staff and curators; before the catch-alls, which would take
     # it for a city.
     path("ratings/", ratings, name="ratings"),
     # Health, metrics and the operations dashboard; before the catch-alls too.
     path("", include("twentytwo.traffic.urls")),
+    # The policy, cookie choices and, for a signed-in listener, their own data.
     path("privacy/", include("twentytwo.privacy.urls")),
     path("", include("twentytwo.streaming.urls")),
     path("", include("twentytwo.web.urls")),

@@ -30,7 +30,7 @@ BEACON_ROUTE_PREFIXES = ("/api/events",)
 SHARED_CACHE_PREFIXES = ("/api/",)
 
 files = StreamFastPath(LeanWSGIHandler())
-beacons = BeaconFastPath(LeanWSGIHandler())
+beacons = BeaconFastPath(LeanWSGIHandler("BEACON_ROUTE_MIDDLEWARE"))
 
 
 def route(environ, start_response):

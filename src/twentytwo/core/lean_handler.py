@@ -1,10 +1,11 @@
-"""A WSGI handler for file routes that runs the views behind a short middleware chain.
+"""A WSGI handler that runs the views behind a short middleware chain.
 
 Stream and picture requests are most of the site's requests (a player seeking through a
-track sends a range request each time) and need no session, user, CSRF token, language
-or page security policy. Running them behind only the middleware in
-settings.FILE_ROUTE_MIDDLEWARE halves their cost. The URLconf and the views are the same
-ones the full handler uses."""
+track sends a range request each time), and the player's beacons most of its POSTs; none
+of them needs a session, user, CSRF token, language or page security policy. Running them
+behind only the middleware a settings list names (FILE_ROUTE_MIDDLEWARE,
+BEACON_ROUTE_MIDDLEWARE) halves their cost. The URLconf and the views are the same ones
+the full handler uses."""
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -14,6 +15,11 @@ from django.utils.module_loading import import_string
 
 
 class LeanWSGIHandler(WSGIHandler):
+    def __init__(self, middleware_setting: str = "FILE_ROUTE_MIDDLEWARE") -> None:
+        # Read by load_middleware, which the parent's __init__ calls.
+        self.middleware_setting = middleware_setting
+        super().__init__()
+
     def load_middleware(self, is_async=False):
         if is_async:
             raise ImproperlyConfigured("LeanWSGIHandler serves WSGI only.")
@@ -21,7 +27,7 @@ class LeanWSGIHandler(WSGIHandler):
         self._template_response_middleware = []
         self._exception_middleware = []
         handler = convert_exception_to_response(self._get_response)
-        for path in reversed(settings.FILE_ROUTE_MIDDLEWARE):
+        for path in reversed(getattr(settings, self.middleware_setting)):
             middleware = import_string(path)(handler)
             if hasattr(middleware, "process_view"):
                 self._view_middleware.insert(0, middleware.process_view)

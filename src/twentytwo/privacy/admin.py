@@ -20,7 +20,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from twentytwo.privacy import forms as privacy_forms
-from twentytwo.privacy import services
 from twentytwo.privacy.models import (
     Affiliate,
     AffiliateShare,
@@ -34,15 +33,16 @@ from twentytwo.privacy.models import (
     PolicyVersion,
     Processor,
 )
-from twentytwo.privacy.releases import affiliate_share_release, legal_disclosure_release
-from twentytwo.privacy.request_queue import (
+from twentytwo.privacy.selectors.requests import data_request_is_overdue
+from twentytwo.privacy.services import PrivacyError
+from twentytwo.privacy.services import policy as services
+from twentytwo.privacy.services.releases import affiliate_share_release, legal_disclosure_release
+from twentytwo.privacy.services.requests import (
     data_request_extend,
-    data_request_is_overdue,
     data_request_note_add,
     data_request_receive,
     data_request_status_change,
 )
-from twentytwo.privacy.services import PrivacyError
 
 ACTION_FORM_TEMPLATE = "admin/privacy/action_form.html"
 

@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from twentytwo.privacy.models import Affiliate, DataRequest, LegalDisclosure, PolicyVersion
 from twentytwo.privacy.models.requests import MAX_EXTENSION_MONTHS
-from twentytwo.privacy.releases import releasable_fields
-from twentytwo.privacy.request_queue import REQUEST_RECEIVED_IN_FUTURE
-from twentytwo.privacy.services import POLICY_TEXT_MISSING
+from twentytwo.privacy.services.policy import POLICY_TEXT_MISSING
+from twentytwo.privacy.services.releases import releasable_fields
+from twentytwo.privacy.services.requests import REQUEST_RECEIVED_IN_FUTURE
 
 
 def _releasable_choices() -> list[tuple[str, str]]:

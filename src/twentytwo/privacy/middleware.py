@@ -7,9 +7,9 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from twentytwo.privacy import selectors
 from twentytwo.privacy.models import PolicyNoticeSeen, PolicyVersion
-from twentytwo.privacy.services import policy_notice_record_seen
+from twentytwo.privacy.selectors import policy as selectors
+from twentytwo.privacy.services.policy import policy_notice_record_seen
 
 # The number of the version whose notice this session has dealt with (shown, or not due).
 SESSION_NOTICE_VERSION = "twentytwo_policy_notice_version"

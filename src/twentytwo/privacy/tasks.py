@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.tasks import task
 
 from twentytwo.core.scheduling import task_schedule
-from twentytwo.privacy.retention import retention_apply
+from twentytwo.privacy.services.retention import retention_apply
 
 RETENTION_EVERY = timedelta(hours=24)
 

@@ -25,13 +25,16 @@ import threading
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection, transaction
 
 from twentytwo.traffic import files
 from twentytwo.traffic.batches import TABLE_COLUMNS, Batch, BatchEncoder
-from twentytwo.traffic.metrics import SINK_FILE, SINK_TABLE, Counters
+from twentytwo.traffic.metrics import SINK_FILE, SINK_TABLE, Counters, process_counters
+from twentytwo.traffic.models import LoadedChunk
 from twentytwo.traffic.process_figures import snapshot_write
 from twentytwo.traffic.records import CatalogIds
+from twentytwo.traffic.services.records import access_chunk_store
 from twentytwo.traffic.spool import (
     SpoolFile,
     SpoolFileUnreadable,
@@ -176,8 +179,6 @@ class AccessLogLoader:
             self.counters.wrote(SINK_FILE, len(batch))
 
     def _table_write(self, batch: Batch, *, spool_name: str, done: frozenset[int]) -> None:
-        from twentytwo.traffic.services import access_chunk_store
-
         step = TABLE_CHUNK_ROWS * len(TABLE_COLUMNS)
         params = batch.params
         for number, start in enumerate(range(0, len(params), step)):
@@ -202,8 +203,6 @@ class AccessLogLoader:
                 self.counters.wrote(SINK_TABLE, stored)
 
     def _marks(self, spool_name: str) -> frozenset[int]:
-        from twentytwo.traffic.models import LoadedChunk
-
         # In a transaction of its own: a failure leaves a caller's transaction usable.
         with transaction.atomic():
             return frozenset(
@@ -211,8 +210,6 @@ class AccessLogLoader:
             )
 
     def _marks_forget(self, spool_name: str) -> None:
-        from twentytwo.traffic.models import LoadedChunk
-
         try:
             with transaction.atomic():
                 LoadedChunk.objects.filter(spool_file=spool_name).delete()
@@ -257,3 +254,24 @@ def lowest_cpu_priority() -> str:
     TABLE_CHUNK_ROWS)."""
     os.nice(19 - os.nice(0))
     return f"nice {os.nice(0)}"
+
+
+def access_log_loader_from_settings() -> AccessLogLoader:
+    """A loader of the settings' spool, counting into this process's counters."""
+    return AccessLogLoader(
+        spool_directory=Path(settings.ACCESS_LOG_SPOOL_DIR),
+        directory=Path(settings.ACCESS_LOG_DIR),
+        counters=process_counters(),
+        metrics_directory=Path(settings.METRICS_DIR),
+    )
+
+
+def spool_load_if_idle() -> int:
+    """Load the spool when no loader is at work on it (an app server started without one);
+    return how many records were made."""
+    loader = access_log_loader_from_settings()
+    try:
+        with loader.lock(wait=False):
+            return loader.load()
+    except LoaderBusy:
+        return 0

@@ -30,6 +30,7 @@ from twentytwo.traffic.models import (
     MAX_PATH_CHARS,
     MAX_ROUTE_CHARS,
 )
+from twentytwo.traffic.selectors.catalog import catalog_keys
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 UNMATCHED = "unmatched"
@@ -246,8 +247,6 @@ class CatalogIds:
             self.city_by_slug, self.genre_by_slugs, self.city_of_genre = {}, {}, {}
 
     def _load(self) -> None:
-        from twentytwo.traffic.selectors import catalog_keys
-
         cities, genres = catalog_keys()
         slug_of_city = {city_id: slug for city_id, slug in cities}
         self.city_by_slug = {slug: city_id for city_id, slug in cities}

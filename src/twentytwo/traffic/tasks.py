@@ -13,7 +13,8 @@ from django.tasks import task
 from django.utils import timezone
 
 from twentytwo.core.scheduling import task_schedule
-from twentytwo.traffic.services import traffic_retention_apply, worker_heartbeat_record
+from twentytwo.traffic.services.retention import traffic_retention_apply
+from twentytwo.traffic.services.worker import worker_heartbeat_record
 
 # Hourly: an address is cut at most an hour after its seven days are up.
 RETENTION_EVERY = timedelta(hours=1)

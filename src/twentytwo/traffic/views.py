@@ -17,12 +17,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from twentytwo.traffic import dashboard, health
 from twentytwo.traffic.addresses import address_in, client_address, networks_parse
 from twentytwo.traffic.metrics import exposition, snapshots_merge
 from twentytwo.traffic.process_figures import snapshots_of_other_processes
 from twentytwo.traffic.request_ids import request_id_acceptable
-from twentytwo.traffic.selectors import worker_last_seen
+from twentytwo.traffic.selectors import dashboard, health
+from twentytwo.traffic.selectors.health import worker_last_seen
 from twentytwo.traffic.spool import spool_backlog
 from twentytwo.traffic.writer import access_log_writer
 

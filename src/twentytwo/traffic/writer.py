@@ -23,7 +23,11 @@ from pathlib import Path
 
 from django.conf import settings
 
-from twentytwo.traffic.loader import AccessLogLoader, LoaderBusy
+from twentytwo.traffic.loader import (
+    AccessLogLoader,
+    LoaderBusy,
+    access_log_loader_from_settings,
+)
 from twentytwo.traffic.metrics import SINK_BUFFER, SINK_SPOOL, Counters, process_counters
 from twentytwo.traffic.process_figures import snapshot_write
 from twentytwo.traffic.spool import spool_bytes, spool_write
@@ -229,13 +233,3 @@ def access_log_writer_install(writer: AccessLogWriter | None) -> AccessLogWriter
     with _writer_lock:
         previous, _writer = _writer, writer
     return None if previous is _OFF else previous
-
-
-def access_log_loader_from_settings() -> AccessLogLoader:
-    """A loader of the settings' spool, counting into this process's counters."""
-    return AccessLogLoader(
-        spool_directory=Path(settings.ACCESS_LOG_SPOOL_DIR),
-        directory=Path(settings.ACCESS_LOG_DIR),
-        counters=process_counters(),
-        metrics_directory=Path(settings.METRICS_DIR),
-    )

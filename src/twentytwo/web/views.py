@@ -9,7 +9,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from twentytwo.audience.views import Scope, ratings_page, ratings_refused
+from twentytwo.audience.selectors.ratings_dashboard import RatingsScope
+from twentytwo.audience.views import ratings_page, ratings_refused
 from twentytwo.catalog import selectors
 from twentytwo.catalog.models import City, Genre, Track
 
@@ -135,8 +136,8 @@ def ratings(request: HttpRequest) -> HttpResponse:
     Deciding who may see what needs to know who is signed in, which audience measurement
     never does; so it is decided here, and the dashboard gets only cities and genres."""
     if request.user.is_active and request.user.is_staff:
-        return ratings_page(request, scope=Scope.everything())
+        return ratings_page(request, scope=RatingsScope.everything())
     own = list(selectors.genres_curated_by(user=request.user))
     if not own:
         return ratings_refused(request)
-    return ratings_page(request, scope=Scope.of_genres(own))
+    return ratings_page(request, scope=RatingsScope.of_genres(own))

@@ -4,7 +4,9 @@ from datetime import UTC, date, datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from twentytwo.audience.rollups import events_delete_expired, rollup_run, rollup_watermark
+from twentytwo.audience.selectors.rollups import rollup_watermark
+from twentytwo.audience.services.retention import events_delete_expired
+from twentytwo.audience.services.rollups import rollup_run
 from twentytwo.audience.tasks import audience_tasks_schedule
 
 BAD_DATE = "--since takes a date as YYYY-MM-DD."

@@ -5,9 +5,11 @@ import json
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from twentytwo.audience.dayparts import DAYPARTS, DEFAULT_DAYPART, daypart_by_name
-from twentytwo.audience.ratings import (
+from twentytwo.audience.periods import DAY_OUT_OF_RANGE, reportable_days
+from twentytwo.audience.selectors.ratings import (
     BY_CURATOR,
     BY_GENRE,
     BY_TRACK,
@@ -47,6 +49,9 @@ class Command(BaseCommand):
             raise CommandError(BAD_DATE) from None
         if first_day > last_day:
             raise CommandError(BACKWARDS)
+        earliest, latest = reportable_days(today=timezone.now().date())
+        if first_day < earliest or last_day > latest:
+            raise CommandError(DAY_OUT_OF_RANGE.format(earliest=earliest, latest=latest))
         report = city_ratings(
             city=found, first=first_day, last=last_day, daypart=daypart_by_name(daypart), by=by
         )

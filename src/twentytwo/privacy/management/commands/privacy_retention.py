@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from twentytwo.privacy.retention import retention_apply
+from twentytwo.privacy.services.retention import retention_apply
 from twentytwo.privacy.tasks import privacy_tasks_schedule
 
 

@@ -8,8 +8,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from twentytwo.traffic.loader import loader_run, lowest_cpu_priority
-from twentytwo.traffic.writer import access_log_loader_from_settings
+from twentytwo.traffic.loader import (
+    access_log_loader_from_settings,
+    loader_run,
+    lowest_cpu_priority,
+)
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from twentytwo.traffic.services import traffic_retention_apply
+from twentytwo.traffic.services.retention import traffic_retention_apply
 from twentytwo.traffic.tasks import traffic_tasks_schedule
 
 

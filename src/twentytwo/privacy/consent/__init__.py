@@ -1,1 +1,0 @@
-"""Cookie choices: the banner, the choices page and the record of every choice."""

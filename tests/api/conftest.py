@@ -1,1 +1,0 @@
-from tests.favorites.listeners import adult, minor, other_adult  # noqa: F401 (fixtures)

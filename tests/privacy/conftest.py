@@ -1,1 +1,0 @@
-from tests.privacy.policies import policy  # noqa: F401 (fixture)
