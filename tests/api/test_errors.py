@@ -65,11 +65,12 @@ def test_only_a_whole_number_names_a_track(client, adult, value):
     assert not Favorite.objects.exists()
 
 
-def test_a_failure_inside_an_endpoint_is_a_json_500(monkeypatch):
-    def broken():
-        raise RuntimeError("the catalog fell over")
+def broken_catalog():
+    raise RuntimeError("the catalog fell over")
 
-    monkeypatch.setattr(catalog.selectors, "city_list", broken)
+
+def test_a_failure_inside_an_endpoint_is_a_json_500(monkeypatch):
+    monkeypatch.setattr(catalog.selectors, "city_list", broken_catalog)
 
     response = Client(raise_request_exception=False).get("/api/cities")
 
@@ -80,10 +81,7 @@ def test_a_failure_inside_an_endpoint_is_a_json_500(monkeypatch):
 def test_a_failure_on_a_page_still_gets_the_sites_error_page(monkeypatch):
     from twentytwo.web import views
 
-    def broken():
-        raise RuntimeError("the catalog fell over")
-
-    monkeypatch.setattr(views.selectors, "city_list", broken)
+    monkeypatch.setattr(views.selectors, "city_list", broken_catalog)
 
     response = Client(raise_request_exception=False).get("/")
 

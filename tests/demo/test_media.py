@@ -1,13 +1,12 @@
 import io
 import itertools
-import subprocess
 
 import mutagen
 import numpy as np
 import pytest
 
+from tests.support.audio import decode_errors, mp3_decoded
 from twentytwo.catalog.audio import audio_probe
-from twentytwo.core.ffmpeg import ffmpeg_executable
 from twentytwo.demo.arrangement import SECTIONS
 from twentytwo.demo.media import genre_media_render, track_audio
 from twentytwo.demo.recipes import CITIES, city_genres
@@ -15,26 +14,6 @@ from twentytwo.demo.recipes import CITIES, city_genres
 
 def _genre(city: int, slug: str):
     return next(spec for spec in city_genres(CITIES[city]) if spec.slug == slug)
-
-
-def _decoded(mp3: bytes) -> np.ndarray:
-    command = [
-        ffmpeg_executable(),
-        "-v",
-        "error",
-        "-f",
-        "mp3",
-        "-i",
-        "pipe:0",
-        "-ac",
-        "1",
-        "-f",
-        "f32le",
-        "pipe:1",
-    ]
-    return np.frombuffer(
-        subprocess.run(command, input=mp3, capture_output=True, check=True).stdout, dtype=np.float32
-    )
 
 
 def _third_octave_levels(samples: np.ndarray) -> np.ndarray:
@@ -68,8 +47,8 @@ def test_two_genres_sound_different(techno):
     jazz = genre_media_render(_genre(0, "jazz").recipe)
     chorus = SECTIONS.index("chorus")
 
-    techno_levels = _third_octave_levels(_decoded(techno.sections[chorus]))
-    jazz_levels = _third_octave_levels(_decoded(jazz.sections[chorus]))
+    techno_levels = _third_octave_levels(mp3_decoded(techno.sections[chorus]))
+    jazz_levels = _third_octave_levels(mp3_decoded(jazz.sections[chorus]))
 
     assert np.mean(np.abs(techno_levels - jazz_levels)) > 2.0  # dB, averaged over the bands
 
@@ -78,14 +57,7 @@ def test_sections_joined_in_any_order_decode_without_an_error(techno):
     order = (0, 6, 2, 2, 5, 1, 4, 3, 7)
     mp3 = track_audio(techno, sections=order, title="Seam Test", artist="Lab", label="L", year=2000)
 
-    decoded = subprocess.run(
-        [ffmpeg_executable(), "-v", "error", "-f", "mp3", "-i", "pipe:0", "-f", "null", "-"],
-        input=mp3,
-        capture_output=True,
-        check=True,
-    )
-
-    assert decoded.stderr == b""
+    assert decode_errors("-f", "mp3", "-i", "pipe:0", audio=mp3) == ""
     probe = audio_probe(mp3, max_bytes=30 * 1024 * 1024)
     section_seconds = len(techno.sections[0]) * 8 / 128_000
     assert probe.duration == pytest.approx(len(order) * section_seconds, abs=0.1)

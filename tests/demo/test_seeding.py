@@ -1,15 +1,14 @@
 import hashlib
-import subprocess
 from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
 
+from tests.support.audio import decode_errors
 from tests.support.demo import MONDAY, SMALL, SMALL_PLAYLIST
 from twentytwo.catalog import selectors
 from twentytwo.catalog.audio import AUDIO_TOO_LARGE, AudioRejected, audio_probe
 from twentytwo.catalog.models import BuyLink, City, Curator, Genre, PlaylistEntry, Track
-from twentytwo.core.ffmpeg import ffmpeg_executable
 from twentytwo.demo.media import genre_media_render, track_audio
 from twentytwo.demo.plan import catalog_plan
 from twentytwo.demo.seeding import demo_catalog_seed
@@ -71,22 +70,7 @@ def test_every_seeded_track_is_whole_playable_mp3_of_30_to_90_seconds(settings):
         probe = audio_probe(_stored_bytes(track.audio), max_bytes=settings.AUDIO_UPLOAD_MAX_BYTES)
         assert (probe.codec, probe.bitrate) == ("mp3", 128_000)
         assert 30 <= probe.duration <= 90
-        decoded = subprocess.run(
-            [
-                ffmpeg_executable(),
-                "-v",
-                "error",
-                "-i",
-                default_storage.path(track.audio),
-                "-f",
-                "null",
-                "-",
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        assert decoded.stderr == ""
+        assert decode_errors("-i", default_storage.path(track.audio)) == ""
 
 
 def test_second_run_adds_nothing(settings):

@@ -46,14 +46,22 @@ def _secure() -> bool:
     return bool(settings.SESSION_COOKIE_SECURE)
 
 
-def listener_cookie_set(response: HttpResponse, *, listener: UUID) -> None:
+def _cookie_set(
+    response: HttpResponse, name: str, value: str, *, max_age: int, httponly: bool
+) -> None:
     response.set_cookie(
-        LISTENER_COOKIE,
-        listener.hex,
-        max_age=LISTENER_COOKIE_MAX_AGE,
-        httponly=True,
+        name,
+        value,
+        max_age=max_age,
+        httponly=httponly,
         samesite="Lax",
         secure=_secure(),
+    )
+
+
+def listener_cookie_set(response: HttpResponse, *, listener: UUID) -> None:
+    _cookie_set(
+        response, LISTENER_COOKIE, listener.hex, max_age=LISTENER_COOKIE_MAX_AGE, httponly=True
     )
 
 
@@ -63,13 +71,8 @@ def listener_cookie_delete(response: HttpResponse) -> None:
 
 def counting_cookie_set_off(response: HttpResponse) -> None:
     """Remember the visitor's "don't count my listening"; the player reads it, so not HttpOnly."""
-    response.set_cookie(
-        COUNTING_COOKIE,
-        COUNTING_OFF,
-        max_age=COUNTING_COOKIE_MAX_AGE,
-        httponly=False,
-        samesite="Lax",
-        secure=_secure(),
+    _cookie_set(
+        response, COUNTING_COOKIE, COUNTING_OFF, max_age=COUNTING_COOKIE_MAX_AGE, httponly=False
     )
 
 

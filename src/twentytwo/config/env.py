@@ -29,14 +29,18 @@ def env_bool(name: str, default: bool) -> bool:
     )
 
 
-def env_int(name: str, default: int) -> int:
+def _env_number(name: str, default, parse, kind: str):
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
-        return int(raw)
+        return parse(raw)
     except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number; got {raw!r}") from None
+        raise ImproperlyConfigured(f"{name} must be {kind}; got {raw!r}") from None
+
+
+def env_int(name: str, default: int) -> int:
+    return _env_number(name, default, int, "a whole number")
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -47,13 +51,7 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 def env_float(name: str, default: float) -> float:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        return float(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a number; got {raw!r}") from None
+    return _env_number(name, default, float, "a number")
 
 
 def env_networks(name: str, default: list[str]) -> list[str]:

@@ -10,7 +10,7 @@ crash loses nothing and a re-run changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -72,13 +72,17 @@ class _CityClock:
         # In absolute time: wall-clock arithmetic would merge the hour the clocks repeat.
         return slot - timedelta(minutes=self.local(city_id, slot).minute)
 
+    def in_the_city(self, city_id: int, slot: datetime) -> dict:
+        """Return where a quarter hour lies in the city's calendar: its date and minute."""
+        local = self.local(city_id, slot)
+        return {"local_date": local.date(), "local_minute": local.hour * 60 + local.minute}
+
 
 def _write_window(start: datetime, end: datetime, sums, credited, clock: _CityClock) -> None:
     ListeningQuarterHour.objects.filter(slot_start__gte=start, slot_start__lt=end).delete()
     CreditedQuarterHour.objects.filter(slot_start__gte=start, slot_start__lt=end).delete()
     rows = []
     for (city_id, genre_id, track_id, slot), s in sums.items():
-        local = clock.local(city_id, slot)
         rows.append(
             ListeningQuarterHour(
                 city_id=city_id,
@@ -86,64 +90,56 @@ def _write_window(start: datetime, end: datetime, sums, credited, clock: _CityCl
                 track_id=track_id,
                 slot_start=slot,
                 hour_start=clock.hour_start(city_id, slot),
-                local_date=local.date(),
-                local_hour=local.hour,
-                local_minute=local.hour * 60 + local.minute,
+                local_hour=clock.local(city_id, slot).hour,
+                **clock.in_the_city(city_id, slot),
                 **vars(s),
             )
         )
     ListeningQuarterHour.objects.bulk_create(rows, batch_size=2000)
     credit_rows = []
     for city_id, genre_id, track_id, slot, listener in credited:
-        local = clock.local(city_id, slot)
         credit_rows.append(
             CreditedQuarterHour(
                 city_id=city_id,
                 genre_id=genre_id,
                 track_id=track_id,
                 slot_start=slot,
-                local_date=local.date(),
-                local_minute=local.hour * 60 + local.minute,
                 listener=listener,
+                **clock.in_the_city(city_id, slot),
             )
         )
     CreditedQuarterHour.objects.bulk_create(credit_rows, batch_size=2000)
 
 
-def _sum_query(queryset, *group):
-    return queryset.values(*group).annotate(**{f"sum_{f}": Sum(f) for f in SUM_FIELDS})
+def _rebuild(model, group: tuple[str, ...], **within) -> None:
+    """Replace the `model` rows `within` selects by the sums of their quarter hours."""
+    model.objects.filter(**within).delete()
+    sums = ListeningQuarterHour.objects.filter(**within).values(*group)
+    sums = sums.annotate(**{f"sum_{f}": Sum(f) for f in SUM_FIELDS})
+    model.objects.bulk_create(
+        [
+            model(**{k: row[k] for k in group}, **{f: row[f"sum_{f}"] for f in SUM_FIELDS})
+            for row in sums
+        ],
+        batch_size=2000,
+    )
 
 
 def _rebuild_hours_and_days(start: datetime, end: datetime) -> None:
     """Recompute the hour and day rows that the window [start, end) touches, from its QHs."""
     # A city's clock hour may begin up to 45 minutes before a quarter hour it holds.
-    first_hour = start - timedelta(minutes=45)
-    ListeningHour.objects.filter(hour_start__gte=first_hour, hour_start__lt=end).delete()
-    group = ("city_id", "genre_id", "track_id", "hour_start", "local_date", "local_hour")
-    quarter_hours = ListeningQuarterHour.objects.filter(
-        hour_start__gte=first_hour, hour_start__lt=end
-    )
-    ListeningHour.objects.bulk_create(
-        [
-            ListeningHour(**{k: row[k] for k in group}, **{f: row[f"sum_{f}"] for f in SUM_FIELDS})
-            for row in _sum_query(quarter_hours, *group)
-        ],
-        batch_size=2000,
+    _rebuild(
+        ListeningHour,
+        ("city_id", "genre_id", "track_id", "hour_start", "local_date", "local_hour"),
+        hour_start__gte=start - timedelta(minutes=45),
+        hour_start__lt=end,
     )
     # UTC offsets lie within ±14 hours: these are all the city dates the window can touch.
-    first_day: date = (start - timedelta(hours=14)).date()
-    last_day: date = (end + timedelta(hours=14)).date()
-    ListeningDay.objects.filter(local_date__gte=first_day, local_date__lte=last_day).delete()
-    group = ("city_id", "genre_id", "track_id", "local_date")
-    quarter_hours = ListeningQuarterHour.objects.filter(
-        local_date__gte=first_day, local_date__lte=last_day
-    )
-    ListeningDay.objects.bulk_create(
-        [
-            ListeningDay(**{k: row[k] for k in group}, **{f: row[f"sum_{f}"] for f in SUM_FIELDS})
-            for row in _sum_query(quarter_hours, *group)
-        ],
-        batch_size=2000,
+    _rebuild(
+        ListeningDay,
+        ("city_id", "genre_id", "track_id", "local_date"),
+        local_date__gte=(start - timedelta(hours=14)).date(),
+        local_date__lte=(end + timedelta(hours=14)).date(),
     )
 
 

@@ -65,29 +65,38 @@ def export(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def correct(request: HttpRequest) -> HttpResponse:
-    try:
-        services.profile_field_correct(
+    return _done_or_refused(
+        request,
+        lambda: services.profile_field_correct(
             user=request.user,
             kind=request.POST.get("kind", ""),
             value=request.POST.get("value", ""),
-        )
-    except MyDataError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, CORRECTED)
-    return redirect(reverse("privacy:my_data") + "#profile")
+        ),
+        done=CORRECTED,
+        section="profile",
+    )
 
 
 @login_required
 @require_POST
 def marketing_object(request: HttpRequest) -> HttpResponse:
+    return _done_or_refused(
+        request,
+        lambda: services.marketing_objection_record(user=request.user),
+        done=MARKETING_OBJECTED,
+        section="marketing",
+    )
+
+
+def _done_or_refused(request: HttpRequest, act, *, done: str, section: str) -> HttpResponse:
+    """Do what the form asked; say that it was done or why not, back at its section."""
     try:
-        services.marketing_objection_record(user=request.user)
+        act()
     except MyDataError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, MARKETING_OBJECTED)
-    return redirect(reverse("privacy:my_data") + "#marketing")
+        messages.success(request, done)
+    return redirect(reverse("privacy:my_data") + f"#{section}")
 
 
 @login_required

@@ -2,20 +2,26 @@
 
 from datetime import UTC, date, datetime
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from twentytwo.audience.selectors.rollups import rollup_watermark
 from twentytwo.audience.services.retention import events_delete_expired
 from twentytwo.audience.services.rollups import rollup_run
 from twentytwo.audience.tasks import audience_tasks_schedule
+from twentytwo.core.commands import ChainCommand
 
 BAD_DATE = "--since takes a date as YYYY-MM-DD."
 
 
-class Command(BaseCommand):
+class Command(ChainCommand):
     help = "Roll listening events up into the ratings tables, catching up from the watermark."
+    schedule_help = "Only enqueue the background rollup and retention tasks, unless queued."
+
+    def tasks_schedule(self) -> list[str]:
+        return audience_tasks_schedule()
 
     def add_arguments(self, parser):
+        super().add_arguments(parser)
         parser.add_argument(
             "--since",
             help="Recompute from this date (UTC midnight), e.g. after importing older events.",
@@ -25,17 +31,8 @@ class Command(BaseCommand):
             action="store_true",
             help="Also delete raw events past the retention (rollups are kept).",
         )
-        parser.add_argument(
-            "--schedule",
-            action="store_true",
-            help="Only enqueue the background rollup and retention tasks, unless already queued.",
-        )
 
-    def handle(self, *args, since=None, delete_expired=False, schedule=False, **options):
-        if schedule:
-            enqueued = audience_tasks_schedule()
-            self.stdout.write(f"Enqueued: {', '.join(enqueued) or 'nothing (already queued)'}")
-            return
+    def run(self, *, since=None, delete_expired=False, **options):
         since_time = None
         if since:
             try:

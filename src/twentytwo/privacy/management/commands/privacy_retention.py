@@ -1,24 +1,16 @@
 """Apply every declared retention period now, in the foreground (what the daily task does)."""
 
-from django.core.management.base import BaseCommand
-
+from twentytwo.core.commands import ChainCommand
 from twentytwo.privacy.services.retention import retention_apply
 from twentytwo.privacy.tasks import privacy_tasks_schedule
 
 
-class Command(BaseCommand):
+class Command(ChainCommand):
     help = "Delete or empty personal data whose declared retention period has passed."
+    schedule_help = "Only enqueue the daily background retention task, unless already queued."
 
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--schedule",
-            action="store_true",
-            help="Only enqueue the daily background retention task, unless already queued.",
-        )
+    def tasks_schedule(self) -> list[str]:
+        return privacy_tasks_schedule()
 
-    def handle(self, *args, schedule=False, **options):
-        if schedule:
-            enqueued = privacy_tasks_schedule()
-            self.stdout.write(f"Enqueued: {', '.join(enqueued) or 'nothing (already queued)'}")
-            return
+    def run(self, **options):
         self.stdout.write(str(retention_apply()))

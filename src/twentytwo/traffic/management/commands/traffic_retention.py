@@ -1,30 +1,24 @@
 """Apply the traffic log's retention now (what the hourly background task does)."""
 
-from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from twentytwo.core.commands import ChainCommand
 from twentytwo.traffic.services.retention import traffic_retention_apply
 from twentytwo.traffic.tasks import traffic_tasks_schedule
 
 
-class Command(BaseCommand):
+class Command(ChainCommand):
     help = (
         "Cut client addresses in the access log past TWENTYTWO_TRAFFIC_IP_TRUNCATE_DAYS and "
         "delete records and day files past TWENTYTWO_TRAFFIC_RETENTION_DAYS."
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--schedule",
-            action="store_true",
-            help="Only enqueue the background retention and heartbeat tasks, unless queued.",
-        )
+    schedule_help = "Only enqueue the background retention and heartbeat tasks, unless queued."
 
-    def handle(self, *args, schedule=False, **options):
-        if schedule:
-            enqueued = traffic_tasks_schedule()
-            self.stdout.write(f"Enqueued: {', '.join(enqueued) or 'nothing (already queued)'}")
-            return
+    def tasks_schedule(self) -> list[str]:
+        return traffic_tasks_schedule()
+
+    def run(self, **options):
         result = traffic_retention_apply(now=timezone.now())
         self.stdout.write(
             f"Cut {result.addresses_truncated} address(es) and deleted "
