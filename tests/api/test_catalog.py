@@ -124,3 +124,12 @@ def test_openapi_document_is_served(client):
     assert response.status_code == 200
     assert "/api/genres/{genre}/tracks" in response.json()["paths"]
     assert client.get("/api/docs").status_code == 200
+
+
+def test_every_operation_is_named_by_its_endpoint_alone(client):
+    document = client.get("/api/openapi.json").json()
+    ids = [op["operationId"] for path in document["paths"].values() for op in path.values()]
+
+    assert len(ids) == len(set(ids))
+    assert "genre_tracks" in ids and "favorite_add" in ids and "events" in ids
+    assert not any("twentytwo" in operation_id for operation_id in ids)
