@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from tests.support.factories import CityFactory, GenreFactory
 from tests.support.oidc import MOCK
-from twentytwo.demo.accounts import demo_curator_account_seed
+from twentytwo.demo.services import demo_curator_account_seed
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from twentytwo.catalog.audio import AUDIO_TOO_LARGE, AudioRejected, audio_probe
 from twentytwo.catalog.models import BuyLink, City, Curator, Genre, PlaylistEntry, Track
 from twentytwo.demo.media import genre_media_render, track_audio
 from twentytwo.demo.plan import catalog_plan
-from twentytwo.demo.seeding import demo_catalog_seed
+from twentytwo.demo.services import demo_catalog_seed
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("small_playlists")]
 

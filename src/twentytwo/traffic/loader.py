@@ -34,7 +34,7 @@ from twentytwo.traffic.metrics import SINK_FILE, SINK_TABLE, Counters, process_c
 from twentytwo.traffic.models import LoadedChunk
 from twentytwo.traffic.process_figures import snapshot_write
 from twentytwo.traffic.records import CatalogIds
-from twentytwo.traffic.services.records import access_chunk_store
+from twentytwo.traffic.services.records import access_chunk_marks_forget, access_chunk_store
 from twentytwo.traffic.spool import (
     SpoolFile,
     SpoolFileUnreadable,
@@ -211,8 +211,7 @@ class AccessLogLoader:
 
     def _marks_forget(self, spool_name: str) -> None:
         try:
-            with transaction.atomic():
-                LoadedChunk.objects.filter(spool_file=spool_name).delete()
+            access_chunk_marks_forget(spool_file=spool_name)
         except Exception as error:  # retention removes what is left
             logger.warning("The marks of spool file %s stay: %s", spool_name, error)
             if connection.in_atomic_block is False:

@@ -75,6 +75,12 @@ def access_chunk_store(*, params: list, columns: Sequence[str], spool_file: str,
     return stored
 
 
+def access_chunk_marks_forget(*, spool_file: str) -> None:
+    """Forget the marks of a spool file's chunks once the file is gone (loader.py)."""
+    with transaction.atomic():
+        LoadedChunk.objects.filter(spool_file=spool_file).delete()
+
+
 def access_records_store(*, records: Sequence[dict]) -> int:
     """Append records given as dicts of AccessRecord's fields (imports, tests)."""
     fields = [f for f in AccessRecord._meta.concrete_fields if not f.primary_key]

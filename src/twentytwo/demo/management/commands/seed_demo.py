@@ -2,9 +2,12 @@
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from twentytwo.demo.accounts import DEMO_CURATOR_SUBJECT, demo_curator_account_seed
 from twentytwo.demo.plan import Scale, ScaleTooLarge
-from twentytwo.demo.seeding import demo_catalog_seed
+from twentytwo.demo.services import (
+    DEMO_CURATOR_SUBJECT,
+    demo_catalog_seed,
+    demo_curator_account_seed,
+)
 
 
 class Command(BaseCommand):

@@ -1,4 +1,5 @@
-"""Seed the demo catalog through the catalog's services, resumably and without duplicates.
+"""The demo's writes: the demo catalog, seeded through the catalog's services resumably and
+without duplicates, and the demo curator's account.
 
 Each city, curator and genre is looked up by slug before it is created and each track by
 the checksum of its (deterministic) audio before it is ingested, so a second run adds
@@ -12,10 +13,14 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
+from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.utils import timezone
 
-from twentytwo.catalog import selectors, services
+from twentytwo.catalog import selectors as catalog_selectors
+from twentytwo.catalog import services as catalog_services
 from twentytwo.catalog.models import City, Curator, Genre, Track
 from twentytwo.demo import artwork
 from twentytwo.demo.media import GenreMedia, genre_media_render, track_audio
@@ -79,7 +84,7 @@ def demo_catalog_seed(
     retired = sum(
         1
         for _, genre in genres
-        for entry in selectors.genre_ledger(genre=genre)
+        for entry in catalog_selectors.genre_ledger(genre=genre)
         if entry.retired_at is not None
     )
     return SeedSummary(
@@ -95,9 +100,9 @@ def demo_catalog_seed(
 def _city_seed(plan: CityPlan) -> list[tuple[GenrePlan, Genre]]:
     spec = plan.spec
     try:
-        city = selectors.city_by_slug(spec.slug)
+        city = catalog_selectors.city_by_slug(spec.slug)
     except City.DoesNotExist:
-        city = services.city_create(
+        city = catalog_services.city_create(
             name=spec.name,
             slug=spec.slug,
             country=spec.country,
@@ -113,8 +118,10 @@ def _city_seed(plan: CityPlan) -> list[tuple[GenrePlan, Genre]]:
 def _curator_seed(plan: CuratorPlan) -> Curator:
     curator = curator_by_slug(plan.slug)
     if curator is None:
-        photo = services.picture_store(data=artwork.curator_photo(plan.photo_seed), kind="curators")
-        curator = services.curator_create(
+        photo = catalog_services.picture_store(
+            data=artwork.curator_photo(plan.photo_seed), kind="curators"
+        )
+        curator = catalog_services.curator_create(
             name=plan.name, slug=plan.slug, bio=plan.bio, photo=photo, links=plan.links
         )
     return curator
@@ -122,12 +129,12 @@ def _curator_seed(plan: CuratorPlan) -> Curator:
 
 def _genre_seed(city: City, plan: GenrePlan, curator: Curator) -> Genre:
     try:
-        return selectors.genre_by_slug(city_slug=city.slug, genre_slug=plan.spec.slug)
+        return catalog_selectors.genre_by_slug(city_slug=city.slug, genre_slug=plan.spec.slug)
     except Genre.DoesNotExist:
-        picture = services.picture_store(
+        picture = catalog_services.picture_store(
             data=artwork.genre_picture(plan.spec.recipe.seed), kind="genres"
         )
-        return services.genre_create(
+        return catalog_services.genre_create(
             city=city,
             name=plan.spec.name,
             slug=plan.spec.slug,
@@ -143,7 +150,8 @@ def _ledger_complete(plan: GenrePlan, genre: Genre) -> bool:
 
     Checked by name, which needs no audio: a complete genre costs no synthesis."""
     present = {
-        (entry.track.artist, entry.track.title) for entry in selectors.genre_ledger(genre=genre)
+        (entry.track.artist, entry.track.title)
+        for entry in catalog_selectors.genre_ledger(genre=genre)
     }
     return all((track.artist, track.title) in present for track in plan.tracks)
 
@@ -168,7 +176,7 @@ def _genre_tracks_seed(plan: GenrePlan, genre: Genre, media: GenreMedia) -> int:
     tracks were new."""
     rotated = {
         (entry.track.artist, entry.track.title): entry.track
-        for entry in selectors.genre_ledger(genre=genre)
+        for entry in catalog_selectors.genre_ledger(genre=genre)
     }
     pending: list[tuple[TrackPlan, bytes, Track | None]] = []
     # A resumed run reuses the artwork the interrupted one already stored.
@@ -184,7 +192,7 @@ def _genre_tracks_seed(plan: GenrePlan, genre: Genre, media: GenreMedia) -> int:
                 label=track.label,
                 year=track.year,
             )
-            existing = selectors.track_by_checksum(hashlib.sha256(audio).hexdigest())
+            existing = catalog_selectors.track_by_checksum(hashlib.sha256(audio).hexdigest())
             pending.append((track, audio, existing))
         if existing is not None and existing.artwork:
             artworks.setdefault(track.artwork, existing.artwork)
@@ -192,10 +200,10 @@ def _genre_tracks_seed(plan: GenrePlan, genre: Genre, media: GenreMedia) -> int:
     for track, audio, existing in pending:
         if existing is None:
             if track.artwork not in artworks:
-                artworks[track.artwork] = services.picture_store(
+                artworks[track.artwork] = catalog_services.picture_store(
                     data=media.artworks[track.artwork], kind="artwork"
                 )
-            existing = services.track_ingest(
+            existing = catalog_services.track_ingest(
                 audio=audio,
                 title=track.title,
                 artist=track.artist,
@@ -207,7 +215,33 @@ def _genre_tracks_seed(plan: GenrePlan, genre: Genre, media: GenreMedia) -> int:
                 artwork=artworks[track.artwork],
             )
             created += 1
-        services.track_add_to_rotation(
+        catalog_services.track_add_to_rotation(
             genre=genre, track=existing, at=track.added_at, note=track.note
         )
     return created
+
+
+DEMO_PROVIDER_ID = "demo"  # the "Demo login" app in settings
+DEMO_CURATOR_SUBJECT = "curator"
+
+
+def demo_curator_account_seed(
+    *, provider_id: str = DEMO_PROVIDER_ID, subject: str = DEMO_CURATOR_SUBJECT
+) -> Curator | None:
+    """Link the account that signs in as `subject` to the first curator with a genre.
+
+    The account is made as a first sign-in would make it, so signing in finds it; the age
+    question still comes at that first sign-in. Running it again changes nothing."""
+    curator = Curator.objects.filter(genres__isnull=False).order_by("pk").distinct().first()
+    if curator is None:
+        return None
+    with transaction.atomic():
+        account = SocialAccount.objects.filter(provider=provider_id, uid=subject).first()
+        if account is None:
+            user = get_user_model().objects.create_user(username=f"demo-{subject}")
+            account = SocialAccount.objects.create(user=user, provider=provider_id, uid=subject)
+        if not curator.accounts.filter(pk=account.user_id).exists():
+            catalog_services.curator_accounts_set(
+                curator=curator, accounts=[*curator.accounts.all(), account.user]
+            )
+    return curator
