@@ -6,7 +6,7 @@ of records.Hit in order) in Python's marshal format, which writes a second's wor
 in well under a millisecond. The loader (loader.py) reads the files in the order they were
 made, writes their records and removes them. A file that cannot be read is set aside under
 another suffix rather than retried for ever, and retention removes what lies here past the
-age at which addresses must be cut (services.py)."""
+age at which addresses must be cut (services/retention.py)."""
 
 from __future__ import annotations
 

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
 
+from django.db.models import CharField, Sum
+from django.db.models.functions import Cast
+
 from twentytwo.audience.crediting import STATION
 from twentytwo.audience.dayparts import Daypart, daypart_quarter_hours
 from twentytwo.audience.metrics import ALL, Counts, Ratings, ratings
@@ -41,7 +44,17 @@ NO_CURATOR = "no curator"
 BY_GENRE, BY_TRACK, BY_CURATOR = "genre", "track", "curator"
 # A curator's row: the curator's name, the genres it covers, then every figure.
 CURATOR_ROW_KEYS = ("curator", "genres", *ROW_KEYS[1:])
-TRACKS_NOT_READ = "These rollups were read without the tracks' credits."
+TRACKS_OVER_EVERY_DAY = "Tracks are reckoned over every day the rollups were read for."
+# The counts every row sums, in the order Counts takes them.
+_SUMS = {
+    name: Sum(name)
+    for name in ("counted_listening_seconds", "session_starts", "plays", "ends", "skips")
+}
+
+
+def _as_text(queryset, **fields):
+    """Add each field as text under a new name: values that only have to tell rows apart."""
+    return queryset.annotate(**{alias: Cast(name, CharField()) for alias, name in fields.items()})
 
 
 @dataclass
@@ -90,61 +103,81 @@ def presented(r: Ratings) -> dict:
 class CityRollups:
     """A city's rollup rows over its days first..last, read once.
 
-    Four queries whatever is asked of them afterwards: the city's genres, the credited
-    quarter hours (of the stations, and of the tracks when `tracks`), the summed counts,
-    and, when tracks are read, their titles."""
+    Three queries whatever is asked of them afterwards: the city's genres, the stations'
+    credited quarter hours and the counts summed per genre and quarter hour; and three more
+    for each daypart whose tracks are asked for (their credits, their counts, their titles).
+    Days, quarter hours and listeners come as text: they only need to tell rows apart, and
+    turning each of thousands of values into an object would cost more than the figures."""
 
-    def __init__(self, *, city: City, first: date, last: date, tracks: bool = False) -> None:
-        self.city, self.first, self.last, self.tracks = city, first, last, tracks
+    def __init__(self, *, city: City, first: date, last: date) -> None:
+        self.city, self.first, self.last = city, first, last
         self.genres = list(
             Genre.objects.filter(city=city).select_related("curator").order_by("position", "name")
         )
-        days = {"city_id": city.id, "local_date__gte": first, "local_date__lte": last}
-        credited = CreditedQuarterHour.objects.filter(**days)
-        if not tracks:
-            credited = credited.filter(track_id=STATION)
+        self._days = {"city_id": city.id, "local_date__gte": first, "local_date__lte": last}
         # Per day of the city, so a day, a week or a month is read without a scan of the rest;
         # each row starts with its minute of the day, which picks the daypart.
-        self._credits: dict[date, list[tuple]] = defaultdict(list)
-        for genre_id, track_id, slot, listener, day, minute in credited.values_list(
-            "genre_id", "track_id", "slot_start", "listener", "local_date", "local_minute"
-        ).iterator(chunk_size=5000):
-            self._credits[day].append((minute, genre_id, track_id, slot, listener))
-        self._sums: dict[date, list[tuple]] = defaultdict(list)
-        for genre_id, track_id, day, minute, *numbers in (
-            ListeningQuarterHour.objects.filter(**days)
-            .values_list(
-                "genre_id",
-                "track_id",
-                "local_date",
-                "local_minute",
-                "counted_listening_seconds",
-                "session_starts",
-                "plays",
-                "ends",
-                "skips",
-            )
-            .iterator(chunk_size=5000)
+        self._credits: dict[str, list[tuple]] = defaultdict(list)
+        credited = _as_text(
+            CreditedQuarterHour.objects.filter(**self._days, track_id=STATION),
+            day="local_date",
+            slot="slot_start",
+            who="listener",
+        )
+        for day, minute, genre_id, slot, listener in credited.values_list(
+            "day", "local_minute", "genre_id", "slot", "who"
         ):
-            self._sums[day].append((minute, genre_id, track_id, Counts(*numbers)))
-        self._titles: dict[int, str] = {}
-        if tracks:
-            ids = {row[2] for rows in self._sums.values() for row in rows}
-            ids |= {row[2] for rows in self._credits.values() for row in rows}
-            self._titles = {
-                t.id: f"{t.artist} – {t.title}" for t in Track.objects.filter(id__in=ids)
-            }
+            self._credits[day].append((minute, genre_id, slot, listener))
+        self._sums: dict[str, list[tuple]] = defaultdict(list)
+        sums = _as_text(ListeningQuarterHour.objects.filter(**self._days), day="local_date")
+        sums = sums.values("day", "local_minute", "genre_id").annotate(**_SUMS)
+        for day, minute, genre_id, *numbers in sums.values_list(
+            "day", "local_minute", "genre_id", *_SUMS
+        ):
+            self._sums[day].append((minute, genre_id, Counts(*numbers)))
+        self._tracks: dict[str, tuple[list, dict, dict]] = {}
 
-    def _in(self, rows: dict[date, list[tuple]], first: date, last: date, daypart: Daypart):
+    def _in(self, rows: dict[str, list[tuple]], first: date, last: date, daypart: Daypart):
         low, high = daypart.first_hour * 60, daypart.last_hour * 60
         day = max(first, self.first)
         while day <= min(last, self.last):
-            for row in rows.get(day, ()):
+            for row in rows.get(day.isoformat(), ()):
                 # The daypart is a range of clock hours, so minute-of-day picks it exactly,
                 # including an hour the clocks repeat.
                 if low <= row[0] < high:
                     yield row
             day += timedelta(days=1)
+
+    def _track_rows(self, daypart: Daypart) -> tuple[list, dict, dict]:
+        """Return the tracks' credits, counts and titles in the daypart over every day."""
+        if daypart.name not in self._tracks:
+            inside = {
+                **self._days,
+                "local_minute__gte": daypart.first_hour * 60,
+                "local_minute__lt": daypart.last_hour * 60,
+            }
+            credited = _as_text(
+                CreditedQuarterHour.objects.filter(**inside).exclude(track_id=STATION),
+                slot="slot_start",
+                who="listener",
+            )
+            credits = [
+                ((genre_id, track_id), slot, listener)
+                for genre_id, track_id, slot, listener in credited.values_list(
+                    "genre_id", "track_id", "slot", "who"
+                )
+            ]
+            sums = ListeningQuarterHour.objects.filter(**inside).values("genre_id", "track_id")
+            counts = {
+                (genre_id, track_id): Counts(*numbers)
+                for genre_id, track_id, *numbers in sums.annotate(**_SUMS).values_list(
+                    "genre_id", "track_id", *_SUMS
+                )
+            }
+            ids = {track for _genre, track in counts} | {key[1] for key, _s, _l in credits}
+            titles = {t.id: f"{t.artist} – {t.title}" for t in Track.objects.filter(id__in=ids)}
+            self._tracks[daypart.name] = credits, counts, titles
+        return self._tracks[daypart.name]
 
     def exact(
         self,
@@ -159,30 +192,26 @@ class CityRollups:
         Keys are genre ids, (genre id, track id) pairs when `by` is BY_TRACK, or curator ids
         (None for genres without one) when `by` is BY_CURATOR; ALL is the all-genres total,
         which counts a listener credited to two genres in a quarter hour once, as a
-        curator's figure counts a listener credited to two of the curator's genres once."""
+        curator's figure counts a listener credited to two of the curator's genres once.
+        Tracks are reckoned over every day of the rollups only."""
         first, last = first or self.first, last or self.last
         n = len(daypart_quarter_hours(first, last, daypart, self.city.time_zone))
-        station_credits, track_credits = [], []
-        for _minute, genre_id, track_id, slot, listener in self._in(
-            self._credits, first, last, daypart
-        ):
-            if track_id == STATION:
-                station_credits.append((genre_id, slot, listener))
-            else:
-                track_credits.append(((genre_id, track_id), slot, listener))
+        station_credits = [
+            (genre_id, slot, listener)
+            for _minute, genre_id, slot, listener in self._in(self._credits, first, last, daypart)
+        ]
         counts: dict = defaultdict(Counts)
-        track_counts: dict = defaultdict(Counts)
-        for _minute, genre_id, track_id, c in self._in(self._sums, first, last, daypart):
+        for _minute, genre_id, c in self._in(self._sums, first, last, daypart):
             counts[genre_id].add(c)
-            track_counts[(genre_id, track_id)].add(c)
         stations = ratings(credits=station_credits, counts=dict(counts), quarter_hours=n)
         if by == BY_CURATOR:
             return n, self._by_curator(station_credits, counts, n), stations
         if by != BY_TRACK:
             return n, stations, stations
-        if not self.tracks:
-            raise ValueError(TRACKS_NOT_READ)
-        tracks = ratings(credits=track_credits, counts=dict(track_counts), quarter_hours=n)
+        if (first, last) != (self.first, self.last):
+            raise ValueError(TRACKS_OVER_EVERY_DAY)
+        track_credits, track_counts, _titles = self._track_rows(daypart)
+        tracks = ratings(credits=track_credits, counts=track_counts, quarter_hours=n)
         all_aqh = stations[ALL].aqh
         for r in tracks.values():
             # A track's share is of all listening in the city, like a genre's.
@@ -219,22 +248,23 @@ class CityRollups:
         if by == BY_CURATOR:
             rows, total = self._curator_rows(exact)
         else:
-            rows = list(self._rows(exact, n, by))
+            rows = list(self._rows(exact, n, by, daypart))
             rows.sort(
                 key=lambda row: (-row["aqh"], -row["tlh"], row["genre"], row.get("track", ""))
             )
             total = {"genre": ALL_GENRES, **presented(exact[ALL])}
         return RatingsReport(self.city, first, last, daypart, by, n, rows, total)
 
-    def _rows(self, exact: dict, n: int, by: str) -> Iterator[dict]:
+    def _rows(self, exact: dict, n: int, by: str, daypart: Daypart) -> Iterator[dict]:
         slugs = {genre.id: genre.slug for genre in self.genres}
         if by == BY_TRACK:
+            _credits, _counts, titles = self._track_rows(daypart)
             for key, r in exact.items():
                 if key != ALL:
                     genre_id, track_id = key
                     yield {
                         "genre": slugs.get(genre_id, f"#{genre_id}"),
-                        "track": self._titles.get(track_id, f"#{track_id}"),
+                        "track": titles.get(track_id, f"#{track_id}"),
                         **presented(r),
                     }
             return
@@ -270,5 +300,4 @@ def city_ratings(
     *, city: City, first: date, last: date, daypart: Daypart, by: str = BY_GENRE
 ) -> RatingsReport:
     """Return the ratings report of a city over its days first..last in one daypart."""
-    rollups = CityRollups(city=city, first=first, last=last, tracks=by == BY_TRACK)
-    return rollups.report(daypart=daypart, by=by)
+    return CityRollups(city=city, first=first, last=last).report(daypart=daypart, by=by)

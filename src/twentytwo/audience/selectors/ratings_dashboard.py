@@ -141,11 +141,9 @@ class RatingsDashboard:
 class _Tables:
     """The tables of one query, each reckoned when first asked for, from one read."""
 
-    def __init__(self, scope: RatingsScope, query: RatingsQuery, *, tracks: bool) -> None:
+    def __init__(self, scope: RatingsScope, query: RatingsQuery) -> None:
         self.scope, self.query = scope, query
-        self.rollups = CityRollups(
-            city=query.city, first=query.first, last=query.last, tracks=tracks
-        )
+        self.rollups = CityRollups(city=query.city, first=query.first, last=query.last)
         self.daypart = DAYPARTS[query.daypart]
         self.shown = {query.genre.slug} if query.genre else {g.slug for g in query.genres}
         self.city_total = scope.everything_shown and query.genre is None
@@ -226,7 +224,7 @@ class _Tables:
 
 def ratings_dashboard(*, scope: RatingsScope, query: RatingsQuery) -> RatingsDashboard:
     """Return every figure of the dashboard's page for the query, within the scope."""
-    tables = _Tables(scope, query, tracks=True)
+    tables = _Tables(scope, query)
     genre_rows, total = tables.genres()
     curator_rows, curator_total = tables.curators()
     series, series_of = tables.series()
@@ -247,7 +245,7 @@ def ratings_dashboard(*, scope: RatingsScope, query: RatingsQuery) -> RatingsDas
 
 def ratings_table(*, scope: RatingsScope, query: RatingsQuery, table: str) -> RatingsTable:
     """Return one of TABLES for the query, within the scope, and reckon nothing else."""
-    tables = _Tables(scope, query, tracks=table == TRACKS_TABLE)
+    tables = _Tables(scope, query)
     if table == DAYPARTS_TABLE:
         return RatingsTable("ratings-dayparts", DAYPART_KEYS, tables.daypart_rows())
     if table == GENRES_TABLE:
