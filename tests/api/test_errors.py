@@ -115,3 +115,17 @@ def test_any_other_error_answer_under_the_api_gets_the_shape_and_keeps_retry_aft
     }
     assert response["Retry-After"] == "30"
     assert page.content == b"<h1>Slow down</h1>"
+
+
+def test_a_request_for_a_host_we_do_not_serve_is_a_json_400(client):
+    response = client.get("/api/cities", headers={"Host": "elsewhere.example"})
+
+    assert response.status_code == 400
+    assert error_of(response) == {"code": "bad_request", "message": errors.BAD_REQUEST}
+
+
+def test_a_page_for_a_host_we_do_not_serve_keeps_the_sites_400_page(client):
+    response = client.get("/about/", headers={"Host": "elsewhere.example"})
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")

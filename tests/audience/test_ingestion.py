@@ -78,6 +78,8 @@ def test_every_drop_reason_is_counted_and_the_valid_events_are_kept(client, play
         event(genre, track, client_time="yesterday"),  # invalid
         {"type": "start"},  # invalid
         "start",  # invalid
+        {**event(genre, track), "genre": True},  # invalid: a boolean is not an id
+        {**event(genre, track), "track": "1"},  # invalid: nor is a string
         {**event(genre, track), "genre": 999_999},  # unknown genre
         {**event(genre, track), "track": 999_999},  # unknown track
         event(other_genre, track),  # never in that genre
@@ -98,7 +100,7 @@ def test_every_drop_reason_is_counted_and_the_valid_events_are_kept(client, play
             DROP_BAD_POSITION: 2,
             DROP_BAD_TIME: 2,
             DROP_DUPLICATE: 1,
-            DROP_INVALID: 6,
+            DROP_INVALID: 8,
             DROP_NOT_IN_GENRE: 2,
             DROP_UNKNOWN_GENRE: 1,
             DROP_UNKNOWN_TRACK: 1,
