@@ -18,12 +18,13 @@ from twentytwo.audience.models import (
     ListeningDay,
     ListeningHour,
     ListeningQuarterHour,
+    PlayedQuarterHour,
     RollupWatermark,
 )
 from twentytwo.audience.selectors.rollups import rollup_watermark
 from twentytwo.audience.services.retention import (
-    credited_listeners_pseudonymize,
     events_delete_expired,
+    listener_ids_pseudonymize,
 )
 from twentytwo.audience.services.rollups import ROLLUP_BEFORE_RETENTION, rollup_run
 from twentytwo.audience.tasks import (
@@ -62,7 +63,13 @@ def soul(city):
 def tables():
     """Every rollup row, without ids, in a stable order."""
     result = {}
-    for model in (ListeningQuarterHour, ListeningHour, ListeningDay, CreditedQuarterHour):
+    for model in (
+        ListeningQuarterHour,
+        ListeningHour,
+        ListeningDay,
+        CreditedQuarterHour,
+        PlayedQuarterHour,
+    ):
         fields = [f.name for f in model._meta.fields if f.name != "id"]
         result[model.__name__] = sorted(model.objects.values_list(*fields), key=str)
     return result
@@ -85,6 +92,29 @@ def test_listening_0756_to_0819_is_rolled_up_as_4_15_4_minutes_and_one_credit(ci
         "local_hour", "listening_seconds"
     )
     assert list(hours) == [(7, 4 * 60), (8, 19 * 60)]
+
+
+def test_what_one_listener_did_with_each_track_is_kept_per_quarter_hour(city, jazz):
+    # A skip at 08:04, then a second track to its end at 08:20.
+    listen(ANN, local(8, 0), local(8, 4), city=city, genre=jazz, track=7, last="skip")
+    listen(ANN, local(8, 4), local(8, 20), city=city, genre=jazz, track=8, last="end")
+    rollup_run(now=local(12, 0))
+
+    rows = {
+        (row.track_id, row.slot_start.astimezone(AMSTERDAM).strftime("%H:%M")): (
+            row.plays,
+            row.ends,
+            row.skips,
+            round(row.listening_seconds),
+        )
+        for row in PlayedQuarterHour.objects.filter(listener=ANN)
+    }
+
+    assert rows == {
+        (7, "08:00"): (1, 0, 1, 240),
+        (8, "08:00"): (1, 0, 0, 660),
+        (8, "08:15"): (0, 1, 0, 300),
+    }
 
 
 def test_fifty_second_session_counts_in_no_session_metric(city, jazz):
@@ -118,7 +148,13 @@ def test_quarter_hour_by_quarter_hour_runs_equal_one_run_and_catch_up_after_a_ga
     at_once = tables()
 
     RollupWatermark.objects.all().delete()
-    for model in (ListeningQuarterHour, ListeningHour, ListeningDay, CreditedQuarterHour):
+    for model in (
+        ListeningQuarterHour,
+        ListeningHour,
+        ListeningDay,
+        CreditedQuarterHour,
+        PlayedQuarterHour,
+    ):
         model.objects.all().delete()
     moment = local(7, 50)
     while moment <= local(8, 40):
@@ -251,12 +287,15 @@ def test_old_months_get_new_listener_ids_one_per_listener_and_month(city, jazz, 
     rollup_run(now=local(12, 0, day=6, month=4))
     march = CreditedQuarterHour.objects.filter(local_date__month=3)
     april = CreditedQuarterHour.objects.filter(local_date__month=4)
-    march_rows, april_rows = march.count(), list(april.values_list("listener", flat=True))
+    played_in_march = PlayedQuarterHour.objects.filter(local_date__month=3)
+    march_rows = march.count() + played_in_march.count()
+    april_rows = list(april.values_list("listener", flat=True))
     assert set(march.values_list("listener", flat=True)) == {ANN, BOB}
+    assert set(played_in_march.values_list("listener", flat=True)) == {ANN, BOB}
 
     # 40 days after 6 April only March is wholly past the limit.
     now = local(12, 0, day=16, month=5)
-    changed = credited_listeners_pseudonymize(now=now)
+    changed = listener_ids_pseudonymize(now=now)
 
     assert changed == march_rows
     new_ids = set(march.values_list("listener", flat=True))
@@ -266,9 +305,11 @@ def test_old_months_get_new_listener_ids_one_per_listener_and_month(city, jazz, 
     first_day = set(march.filter(local_date__day=2).values_list("listener", flat=True))
     assert len(first_day) == 1 and first_day < new_ids
     assert set(march.values_list("pseudonymous", flat=True)) == {True}
+    # The played quarter hours take the same new ids: one browser is one browser in both.
+    assert set(played_in_march.values_list("listener", flat=True)) == new_ids
     # April is untouched, and a second run changes nothing.
     assert list(april.values_list("listener", flat=True)) == april_rows
-    assert credited_listeners_pseudonymize(now=now) == 0
+    assert listener_ids_pseudonymize(now=now) == 0
     assert set(march.values_list("listener", flat=True)) == new_ids
 
 

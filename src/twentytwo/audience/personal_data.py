@@ -42,7 +42,7 @@ PERSONAL_DATA = {
             "after": "slot_start",
             # The rows stay (the ratings of past periods are computed from them); the ids
             # are replaced, a month at a time, by ids that hold for that month only.
-            "applied_by": "twentytwo.audience.services.retention.credited_listeners_pseudonymize",
+            "applied_by": "twentytwo.audience.services.retention.listener_ids_pseudonymize",
             "note": (
                 "rows are kept; whole months past this age get new random ids, one per "
                 "listener and month, so they no longer lead to the cookie or to other months"
@@ -57,6 +57,36 @@ PERSONAL_DATA = {
             "city_id": "listening",
             "genre_id": "listening",
             "track_id": "listening",
+        },
+    },
+    "audience.PlayedQuarterHour": {
+        "owner": None,
+        "subjects": ["browsers"],
+        "purpose": "audience_statistics",
+        "legal_basis": "analytics_cookie",
+        "retention": {
+            "days_setting": "AUDIENCE_LISTENER_ID_DAYS",
+            "after": "slot_start",
+            # Replaced together with the credited quarter hours' ids, month by month.
+            "applied_by": "twentytwo.audience.services.retention.listener_ids_pseudonymize",
+            "note": (
+                "rows are kept; whole months past this age get new random ids, the same "
+                "as in the credited quarter hours, so they no longer lead to the cookie"
+            ),
+        },
+        "fields": {
+            "listener": {
+                "category": "online_identifier",
+                "note": "the same random listener id, once per track and quarter hour played",
+            },
+            "slot_start": "listening",
+            "city_id": "listening",
+            "genre_id": "listening",
+            "track_id": "listening",
+            "plays": "listening",
+            "ends": "listening",
+            "skips": "listening",
+            "listening_seconds": "listening",
         },
     },
 }

@@ -47,15 +47,27 @@ class QuarterHourSums:
     skips: int = 0
 
 
+@dataclass
+class PlayedSums:
+    """What one listener did with one track in one quarter hour."""
+
+    plays: int = 0
+    ends: int = 0
+    skips: int = 0
+    listening_seconds: float = 0.0  # inside sessions of at least a minute
+
+
 # (city, genre, track, quarter hour) -> sums; (city, genre, track, quarter hour, listener).
 SumsKey = tuple[int, int, int, datetime]
 Credit = tuple[int, int, int, datetime, object]
+Played = tuple[int, int, int, datetime, object, PlayedSums]
 
 
 @dataclass
 class WindowTally:
     sums: dict[SumsKey, QuarterHourSums]
     credited: list[Credit]
+    played: list[Played]
     events: int  # events inside the window
 
 
@@ -65,6 +77,7 @@ def window_tally(
     """Tally the quarter hours in [start, end) from each listener's events around them."""
     sums: dict[SumsKey, QuarterHourSums] = defaultdict(QuarterHourSums)
     credited: list[Credit] = []
+    played: list[Played] = []
     events = 0
 
     def inside(moment: datetime) -> bool:
@@ -73,8 +86,10 @@ def window_tally(
     for listener, listener_events in listeners:
         events += sum(1 for e in listener_events if inside(e.time))
         history = listener_history(listener_events, history_known_from=start - LOOKBACK)
-        _add_listening(sums, history, inside)
-        _add_sessions_and_plays(sums, history, inside)
+        mine: dict[SumsKey, PlayedSums] = defaultdict(PlayedSums)
+        _add_listening(sums, mine, history, inside)
+        _add_sessions_and_plays(sums, mine, history, inside)
+        played.extend((*key, listener, what) for key, what in mine.items())
         credits = credited_quarter_hours(
             ((i.city_id, i.genre_id, i.track_id), i.start, i.end) for i in history.intervals
         )
@@ -82,10 +97,10 @@ def window_tally(
             credited.extend(
                 (city_id, genre_id, track_id, slot, listener) for slot in slots if inside(slot)
             )
-    return WindowTally(sums=sums, credited=credited, events=events)
+    return WindowTally(sums=sums, credited=credited, played=played, events=events)
 
 
-def _add_listening(sums, history, inside) -> None:
+def _add_listening(sums, mine, history, inside) -> None:
     for interval in history.intervals:
         key = (interval.city_id, interval.genre_id, interval.track_id)
         for slot, seconds in quarter_hour_seconds(interval.start, interval.end).items():
@@ -94,9 +109,10 @@ def _add_listening(sums, history, inside) -> None:
                 s.listening_seconds += seconds
                 if interval.session.counted:
                     s.counted_listening_seconds += seconds
+                    mine[(*key, slot)].listening_seconds += seconds
 
 
-def _add_sessions_and_plays(sums, history, inside) -> None:
+def _add_sessions_and_plays(sums, mine, history, inside) -> None:
     for session in history.sessions:
         if not session.inherited and session.counted and inside(session.start):
             key = (session.city_id, session.genre_id, session.track_id)
@@ -106,11 +122,14 @@ def _add_sessions_and_plays(sums, history, inside) -> None:
             continue
         key = (play.city_id, play.genre_id, play.track_id)
         if inside(play.start):
-            sums[(*key, quarter_hour_start(play.start))].plays += 1
+            slot = quarter_hour_start(play.start)
+            sums[(*key, slot)].plays += 1
+            mine[(*key, slot)].plays += 1
         # A play's end or skip counts where it happens: a quarter hour is final 3 minutes
         # after it closes, long before a track started in it is over.
         done = play.outcome_time
         if done and inside(done) and done - play.start <= PLAY_OUTCOME_WITHIN:
-            s = sums[(*key, quarter_hour_start(done))]
-            s.ends += play.outcome == "end"
-            s.skips += play.outcome == "skip"
+            slot = quarter_hour_start(done)
+            for counted in (sums[(*key, slot)], mine[(*key, slot)]):
+                counted.ends += play.outcome == "end"
+                counted.skips += play.outcome == "skip"

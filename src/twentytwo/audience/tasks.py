@@ -12,8 +12,8 @@ from datetime import timedelta
 from django.tasks import task
 
 from twentytwo.audience.services.retention import (
-    credited_listeners_pseudonymize,
     events_delete_expired,
+    listener_ids_pseudonymize,
 )
 from twentytwo.audience.services.rollups import rollup_run
 from twentytwo.core.scheduling import task_schedule
@@ -40,7 +40,7 @@ def audience_retention_task() -> int:
     then come back tomorrow."""
     try:
         deleted = events_delete_expired()
-        credited_listeners_pseudonymize()
+        listener_ids_pseudonymize()
     finally:
         task_schedule(audience_retention_task, delay=RETENTION_EVERY)
     return deleted

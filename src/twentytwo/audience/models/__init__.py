@@ -9,6 +9,7 @@ from twentytwo.audience.models.rollups import (
     ListeningDay,
     ListeningHour,
     ListeningQuarterHour,
+    PlayedQuarterHour,
     RollupWatermark,
 )
 
@@ -18,5 +19,6 @@ __all__ = [
     "ListeningDay",
     "ListeningHour",
     "ListeningQuarterHour",
+    "PlayedQuarterHour",
     "RollupWatermark",
 ]

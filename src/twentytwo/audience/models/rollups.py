@@ -82,7 +82,7 @@ class CreditedQuarterHour(models.Model):
     local_minute = models.PositiveSmallIntegerField(_("minute of the city's day"))
     listener = models.UUIDField(_("listener"))
     # Past AUDIENCE_LISTENER_ID_DAYS the listener id is replaced by one random id per
-    # listener, city and month (rollups.credited_listeners_pseudonymize).
+    # listener, city and month (services/retention.py).
     pseudonymous = models.BooleanField(_("id replaced per month"), default=False)
 
     class Meta:
@@ -96,6 +96,44 @@ class CreditedQuarterHour(models.Model):
 
     def __str__(self) -> str:
         return f"{self.listener} in {self.genre_id}/{self.track_id} at {self.slot_start}"
+
+
+class PlayedQuarterHour(models.Model):
+    """One listener's listening to one track in a quarter hour: the plays that began in it
+    (listened to 30 seconds or more), the ends and skips of plays that happened in it, and
+    the seconds heard inside sessions of a minute or more.
+
+    Sums over listeners cannot say how much one browser added to them; these rows can, so
+    that a figure for a partner counts each browser up to a bound and no further
+    (selectors/bounded.py). The listener is the same random cookie id as above."""
+
+    slot_start = models.DateTimeField(_("quarter hour"))
+    city_id = models.PositiveIntegerField(_("city id"))
+    genre_id = models.PositiveIntegerField(_("genre id"))
+    track_id = models.PositiveIntegerField(_("track id"))
+    local_date = models.DateField(_("date in the city"))
+    local_minute = models.PositiveSmallIntegerField(_("minute of the city's day"))
+    listener = models.UUIDField(_("listener"))
+    plays = models.PositiveSmallIntegerField(_("plays"), default=0)
+    ends = models.PositiveSmallIntegerField(_("plays ended"), default=0)
+    skips = models.PositiveSmallIntegerField(_("plays skipped"), default=0)
+    listening_seconds = models.FloatField(_("counted listening seconds"), default=0)
+    pseudonymous = models.BooleanField(_("id replaced per month"), default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slot_start", "city_id", "genre_id", "track_id", "listener"],
+                name="playedqh_unique",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["track_id", "local_date"], name="playedqh_track_date"),
+            models.Index(fields=["city_id", "local_date"], name="playedqh_city_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.listener} played {self.genre_id}/{self.track_id} at {self.slot_start}"
 
 
 class RollupWatermark(models.Model):

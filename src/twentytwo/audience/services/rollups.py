@@ -24,6 +24,7 @@ from twentytwo.audience.models import (
     ListeningDay,
     ListeningHour,
     ListeningQuarterHour,
+    PlayedQuarterHour,
     RollupWatermark,
 )
 from twentytwo.audience.selectors.rollups import (
@@ -34,7 +35,13 @@ from twentytwo.audience.selectors.rollups import (
     window_listeners,
 )
 from twentytwo.audience.sessions import GONE_AFTER
-from twentytwo.audience.tallies import LOOKAHEAD, LOOKBACK, SUM_FIELDS, window_tally
+from twentytwo.audience.tallies import (
+    LOOKAHEAD,
+    LOOKBACK,
+    SUM_FIELDS,
+    WindowTally,
+    window_tally,
+)
 
 WINDOW = timedelta(hours=6)
 ROLLUP_BEFORE_RETENTION = "Events before %(cutoff)s have been deleted; their rollups are final."
@@ -78,9 +85,10 @@ class _CityClock:
         return {"local_date": local.date(), "local_minute": local.hour * 60 + local.minute}
 
 
-def _write_window(start: datetime, end: datetime, sums, credited, clock: _CityClock) -> None:
-    ListeningQuarterHour.objects.filter(slot_start__gte=start, slot_start__lt=end).delete()
-    CreditedQuarterHour.objects.filter(slot_start__gte=start, slot_start__lt=end).delete()
+def _write_window(start: datetime, end: datetime, tally: WindowTally, clock: _CityClock) -> None:
+    sums, credited = tally.sums, tally.credited
+    for model in (ListeningQuarterHour, CreditedQuarterHour, PlayedQuarterHour):
+        model.objects.filter(slot_start__gte=start, slot_start__lt=end).delete()
     rows = []
     for (city_id, genre_id, track_id, slot), s in sums.items():
         rows.append(
@@ -109,6 +117,24 @@ def _write_window(start: datetime, end: datetime, sums, credited, clock: _CityCl
             )
         )
     CreditedQuarterHour.objects.bulk_create(credit_rows, batch_size=2000)
+    PlayedQuarterHour.objects.bulk_create(
+        [
+            PlayedQuarterHour(
+                city_id=city_id,
+                genre_id=genre_id,
+                track_id=track_id,
+                slot_start=slot,
+                listener=listener,
+                plays=what.plays,
+                ends=what.ends,
+                skips=what.skips,
+                listening_seconds=what.listening_seconds,
+                **clock.in_the_city(city_id, slot),
+            )
+            for city_id, genre_id, track_id, slot, listener, what in tally.played
+        ],
+        batch_size=2000,
+    )
 
 
 def _rebuild(model, group: tuple[str, ...], **within) -> None:
@@ -151,7 +177,7 @@ def rollup_window(*, start: datetime, end: datetime) -> WindowResult:
         raise ValueError("A rollup window is made of whole quarter hours.")
     tally = window_tally(start=start, end=end, listeners=window_listeners(start=start, end=end))
     with transaction.atomic():
-        _write_window(start, end, tally.sums, tally.credited, _CityClock(city_time_zones()))
+        _write_window(start, end, tally, _CityClock(city_time_zones()))
         _rebuild_hours_and_days(start, end)
     return WindowResult(start, end, tally.events, len(tally.sums), len(tally.credited))
 
