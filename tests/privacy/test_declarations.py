@@ -91,7 +91,15 @@ def _personal_data_paths():
 
 def test_each_app_declares_in_its_own_module():
     names = {path.parent.name for path in _personal_data_paths()}
-    assert names == {"accounts", "favorites", "catalog", "audience", "privacy", "traffic"}
+    assert names == {
+        "accounts",
+        "favorites",
+        "catalog",
+        "audience",
+        "privacy",
+        "traffic",
+        "partners",
+    }
 
 
 @pytest.mark.parametrize("path", _personal_data_paths(), ids=lambda path: path.parent.name)

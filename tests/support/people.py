@@ -16,6 +16,16 @@ from tests.support.factories import CityFactory, CuratorFactory, GenreFactory
 from twentytwo.accounts.models import AgeStatement, GuardianConfirmation, ProfileFact
 from twentytwo.catalog.models import Track
 from twentytwo.favorites.models import DashboardVisit, Favorite
+from twentytwo.partners.models import (
+    ApiToken,
+    Invitation,
+    Membership,
+    MembershipEvent,
+    Organisation,
+    Release,
+    ReleasedView,
+    TrackRights,
+)
 from twentytwo.privacy.models import (
     Affiliate,
     AffiliateShare,
@@ -135,6 +145,7 @@ def person_with_everything(tag: str, *, policy: PolicyVersion, favorites: int = 
         detail={"field": "name"},
     )
     _released_about(user, tag)
+    _partner_of(user, tag, email=email, tracks=tracks)
     curator = CuratorFactory(name=f"DJ {tag}", slug=f"dj-{tag}")
     curator.accounts.add(user)
     return Person(
@@ -148,6 +159,35 @@ def person_with_everything(tag: str, *, policy: PolicyVersion, favorites: int = 
         consent_id=consent_id,
         tracks=tracks,
     )
+
+
+def _partner_of(user, tag: str, *, email: str, tracks: list[Track]) -> None:
+    """A member of a partner organisation, invited by mail, with a token and a release."""
+    organisation = Organisation.objects.create(
+        name=f"{tag} Records", slug=f"{tag}-records", kind="label"
+    )
+    invitation = Invitation.objects.create(
+        organisation=organisation, role="admin", email=email, nonce=f"{tag}-nonce".ljust(32, "0"),
+        created_at=AT, expires_at=AT + dt.timedelta(days=7), accepted_by=user, accepted_at=AT,
+    )  # fmt: skip
+    Membership.objects.create(organisation=organisation, user=user, role="admin", created_at=AT)
+    MembershipEvent.objects.create(
+        organisation=organisation, action="joined", role="admin", actor=user, member=user,
+        invitation=invitation, at=AT,
+    )  # fmt: skip
+    token = ApiToken.objects.create(
+        organisation=organisation, name=f"{tag} reporting", prefix="abcd1234",
+        digest=f"{tag}-digest".ljust(64, "0"), scopes=["reports"], created_by=user,
+        created_at=AT, expires_at=AT + dt.timedelta(days=30),
+    )  # fmt: skip
+    view = ReleasedView.objects.create(
+        key=f"{tag}-view".ljust(64, "0"), query={}, figures={}, epsilon=5.0, created_at=AT
+    )
+    Release.objects.create(
+        organisation=organisation, view=view, person=user, token=token, channel="portal",
+        epsilon_spent=5.0, at=AT,
+    )  # fmt: skip
+    TrackRights.objects.create(track=tracks[0], organisation=organisation, set_at=AT, set_by=user)
 
 
 def _released_about(user, tag: str) -> None:

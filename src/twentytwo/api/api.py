@@ -1,7 +1,8 @@
 """The JSON API: one NinjaAPI with each part's router, and one error shape for all of them.
 
 The parts: the public catalog (api/catalog.py), the signed-in listener's own data at /me
-(favorites/api.py) and the player's listening beacons at /events (audience/api.py). Every
+(favorites/api.py), the player's listening beacons at /events (audience/api.py) and the
+partners' released reports at /partners (partners/api.py, with an organisation's token). Every
 error, whoever raised it, answers in core/api_errors.py's shape (see also api/errors.py for
 what the framework answers before or around these handlers). OpenAPI at /api/openapi.json,
 its docs page at /api/docs from the project's own static files."""
@@ -14,6 +15,7 @@ from twentytwo.api.catalog import router as catalog_router
 from twentytwo.api.errors import ROUTE_NOT_FOUND, api_error
 from twentytwo.audience.api import router as events_router
 from twentytwo.favorites.api import router as me_router
+from twentytwo.partners.api import router as partners_router
 
 INVALID_REQUEST = "The request is not valid."
 SIGN_IN_REQUIRED = "Sign in to see this."
@@ -35,6 +37,7 @@ api = TwentytwoAPI(
 api.add_router("", catalog_router)
 api.add_router("/me", me_router)
 api.add_router("/events", events_router)
+api.add_router("/partners", partners_router)
 
 
 @api.exception_handler(ValidationError)

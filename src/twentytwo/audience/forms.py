@@ -14,12 +14,10 @@ from twentytwo.audience.periods import DAY, DAY_OUT_OF_RANGE, MAX_DAYS, STEPS, r
 from twentytwo.audience.selectors.ratings import ALL_GENRES
 from twentytwo.audience.selectors.ratings_dashboard import (
     GENRES_TABLE,
-    MY_GENRES,
     TABLES,
     RatingsQuery,
-    RatingsScope,
 )
-from twentytwo.catalog.models import City
+from twentytwo.catalog.models import City, Genre
 
 DEFAULT_DAYS = 7
 HTML, CSV = "html", "csv"
@@ -44,18 +42,20 @@ class RatingsFilter(forms.Form):
         choices=[(t, t) for t in TABLES], required=False, widget=forms.HiddenInput
     )
 
-    def __init__(self, data, *, scope: RatingsScope) -> None:
+    def __init__(self, data, *, cities: list[City]) -> None:
         data = data.copy()
-        data.setdefault("city", scope.cities[0].slug)
+        data.setdefault("city", cities[0].slug)
         super().__init__(data)
-        self.scope = scope
         # The city asked for picks the genres to choose from; an unknown one is refused
         # below, and meanwhile the first city's genres are offered.
-        self.city = next((c for c in scope.cities if c.slug == data["city"]), scope.cities[0])
-        self.genres = scope.genres(self.city)
-        everything = ALL_GENRES if scope.everything_shown else MY_GENRES
-        self.fields["city"].choices = [(c.slug, c.name) for c in scope.cities]
-        self.fields["genre"].choices = [("", everything)] + [(g.slug, g.name) for g in self.genres]
+        self.city = next((c for c in cities if c.slug == data["city"]), cities[0])
+        self.genres = list(
+            Genre.objects.filter(city=self.city)
+            .select_related("curator")
+            .order_by("position", "name")
+        )
+        self.fields["city"].choices = [(c.slug, c.name) for c in cities]
+        self.fields["genre"].choices = [("", ALL_GENRES)] + [(g.slug, g.name) for g in self.genres]
 
     def clean(self):
         data = super().clean()

@@ -1,7 +1,7 @@
 """The ratings dashboard: every figure from the rollups, as tables, charts and CSV.
 
-Who may see what arrives as a RatingsScope (selectors/ratings_dashboard.py) from the page's
-caller, which knows who is signed in; this code never learns who is asking. A "person" in
+Who may see it is decided by the page's caller, which knows who is signed in (staff only);
+this code never learns who is asking. A "person" in
 every figure is one browser (the listener cookie), not one human, and every page and every
 CSV file says so."""
 
@@ -15,17 +15,17 @@ from django.shortcuts import render
 from twentytwo.audience.forms import RatingsFilter
 from twentytwo.audience.selectors.ratings import PERSON_NOTE
 from twentytwo.audience.selectors.ratings_dashboard import (
-    RatingsScope,
     RatingsTable,
     ratings_dashboard,
     ratings_table,
 )
+from twentytwo.catalog.models import City
 
 TEMPLATE = "audience/ratings.html"
 NO_CITY = "There is no city to report on yet."
 NOT_YOURS = (
-    "The ratings are for staff, and for curators over their own genres. This account is "
-    "neither; staff can link it to a curator in the admin."
+    "The ratings are for staff. Curators see their own genres in the partner portal; staff "
+    "can link an account to a curator in the admin."
 )
 
 
@@ -47,17 +47,18 @@ def ratings_refused(request: HttpRequest) -> HttpResponse:
     return render(request, TEMPLATE, {"person": PERSON_NOTE, "error": NOT_YOURS}, status=403)
 
 
-def ratings_page(request: HttpRequest, *, scope: RatingsScope) -> HttpResponse:
-    """The dashboard, or one of its tables as CSV, showing only what `scope` holds."""
-    if not scope.cities:
+def ratings_page(request: HttpRequest) -> HttpResponse:
+    """The dashboard, or one of its tables as CSV, of every city and genre."""
+    cities = list(City.objects.all())
+    if not cities:
         return render(request, TEMPLATE, {"person": PERSON_NOTE, "error": NO_CITY})
-    form = RatingsFilter(request.GET, scope=scope)
+    form = RatingsFilter(request.GET, cities=cities)
     if not form.is_valid():
         context = {"person": PERSON_NOTE, "form": form, "city": form.city}
         return render(request, TEMPLATE, context, status=400)
     query = form.ratings_query()
     if form.wants_csv:
-        return _csv(ratings_table(scope=scope, query=query, table=form.csv_table))
+        return _csv(ratings_table(query=query, table=form.csv_table))
     # The same filter, as the page's CSV links and the form both need it.
     link = request.GET.copy()
     for name in ("format", "table"):
@@ -71,7 +72,7 @@ def ratings_page(request: HttpRequest, *, scope: RatingsScope) -> HttpResponse:
             "person": PERSON_NOTE,
             "form": form,
             "city": query.city,
-            "board": ratings_dashboard(scope=scope, query=query),
+            "board": ratings_dashboard(query=query),
             "query": link.urlencode(),
         },
     )

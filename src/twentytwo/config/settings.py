@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "twentytwo.audience",
     "twentytwo.traffic",
     "twentytwo.privacy",
+    "twentytwo.partners",
     "django_tasks_db",
 ]
 
@@ -350,6 +351,29 @@ PRIVACY_EXPORTS_PER_HOUR = env_int("TWENTYTWO_PRIVACY_EXPORTS_PER_HOUR", 10)
 # Seconds the link that confirms erasing one's own account stays valid.
 PRIVACY_ERASURE_LINK_MAX_AGE = env_int("TWENTYTWO_PRIVACY_ERASURE_LINK_MAX_AGE", 30 * 60)
 
+# Partner reports (partners/disclosure.py, the method at /partners/method/). A released
+# cell whose noisy listener count is below this is shown as "< N" and nothing else of it.
+PARTNER_MIN_LISTENERS = env_int("TWENTYTWO_PARTNER_MIN_LISTENERS", 11)
+# The privacy loss of one released figure: one measure over every cell of a report view.
+PARTNER_EPSILON_PER_FIGURE = env_float("TWENTYTWO_PARTNER_EPSILON_PER_FIGURE", 1.0)
+# What an organisation may spend in a calendar month; it renews on the 1st.
+PARTNER_MONTHLY_EPSILON = env_float("TWENTYTWO_PARTNER_MONTHLY_EPSILON", 60.0)
+# The most one browser adds to a view: cells of each group, plays and seconds of a cell.
+PARTNER_BOUND_CELLS = env_int("TWENTYTWO_PARTNER_BOUND_CELLS", 3)
+PARTNER_BOUND_PLAYS = env_int("TWENTYTWO_PARTNER_BOUND_PLAYS", 3)
+PARTNER_BOUND_SECONDS = env_int("TWENTYTWO_PARTNER_BOUND_SECONDS", 1800)
+# The longest range one view may cover, in days.
+PARTNER_MAX_DAYS = env_int("TWENTYTWO_PARTNER_MAX_DAYS", 92)
+# Seconds an invitation link stays valid, and days an API token lives.
+PARTNER_INVITATION_MAX_AGE = env_int("TWENTYTWO_PARTNER_INVITATION_MAX_AGE", 7 * 86400)
+PARTNER_TOKEN_DAYS = env_int("TWENTYTWO_PARTNER_TOKEN_DAYS", 90)
+# The site's address in mail sent by background work (the monthly reports' links).
+SITE_URL = env_str("TWENTYTWO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not (0 < PARTNER_EPSILON_PER_FIGURE <= 1):
+    raise ImproperlyConfigured("TWENTYTWO_PARTNER_EPSILON_PER_FIGURE must be in (0, 1].")
+if PARTNER_MIN_LISTENERS < 2:
+    raise ImproperlyConfigured("TWENTYTWO_PARTNER_MIN_LISTENERS must be at least 2.")
+
 # Security headers, held to the Mozilla HTTP Observatory's checks (tests/config).
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -450,6 +474,8 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env_str("TWENTYTWO_LOG_LEVEL", "INFO")},
+    # The PDF reports' font subsetting reports every glyph it keeps.
+    "loggers": {"fontTools": {"level": "WARNING"}},
 }
 
 # Mail (the guardian's confirmation link). Without an SMTP host it is printed to the console,

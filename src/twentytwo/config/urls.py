@@ -21,6 +21,8 @@ urlpatterns = [
     # The ratings dashboard for staff and curators; before the catch-alls, which would take
     # it for a city.
     path("ratings/", ratings, name="ratings"),
+    # The partner portal: released reports for labels, publishers, artists and curators.
+    path("partners/", include("twentytwo.partners.urls")),
     # Health, metrics and the operations dashboard; before the catch-alls too.
     path("", include("twentytwo.traffic.urls")),
     # The policy, cookie choices and, for a signed-in listener, their own data.

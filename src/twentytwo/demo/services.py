@@ -1,5 +1,5 @@
 """The demo's writes: the demo catalog, seeded through the catalog's services resumably and
-without duplicates, and the demo curator's account.
+without duplicates, the demo curator's account and the demo partner label.
 
 Each city, curator and genre is looked up by slug before it is created and each track by
 the checksum of its (deterministic) audio before it is ingested, so a second run adds
@@ -27,6 +27,9 @@ from twentytwo.demo.media import GenreMedia, genre_media_render, track_audio
 from twentytwo.demo.plan import CityPlan, CuratorPlan, GenrePlan, Scale, TrackPlan, catalog_plan
 from twentytwo.demo.selectors import curator_by_slug
 from twentytwo.demo.styles import Recipe
+from twentytwo.partners.models import Membership, Organisation
+from twentytwo.partners.services.organisations import organisation_ensure, rights_set
+from twentytwo.partners.services.people import membership_grant
 
 SEED_SUMMARY = (
     "Seeded {cities} cities, {genres} genres, {tracks} tracks ({created} new) and "
@@ -245,3 +248,36 @@ def demo_curator_account_seed(
                 curator=curator, accounts=[*curator.accounts.all(), account.user]
             )
     return curator
+
+
+DEMO_PARTNER_SUBJECT = "partner"
+DEMO_PARTNER_SLUG = "nightglow"
+# The demo label holds the rights to every track that ever played in this many genres of
+# the first city: the most listened to, so that some of its figures clear the threshold.
+DEMO_PARTNER_GENRES = 2
+
+
+def demo_partner_seed(
+    *, provider_id: str = DEMO_PROVIDER_ID, subject: str = DEMO_PARTNER_SUBJECT
+) -> Organisation | None:
+    """Make the demo label, give it tracks, and make whoever signs in as `subject` its admin.
+
+    Running it again changes nothing."""
+    city = City.objects.order_by("pk").first()
+    if city is None:
+        return None
+    genres = list(city.genres.order_by("position", "name")[:DEMO_PARTNER_GENRES])
+    tracks = Track.objects.filter(entries__genre__in=genres).distinct()
+    with transaction.atomic():
+        organisation = organisation_ensure(
+            slug=DEMO_PARTNER_SLUG, name="Nightglow Records", kind=Organisation.Kind.LABEL
+        )
+        rights_set(
+            tracks=tracks.exclude(rights__organisation=organisation), organisation=organisation
+        )
+        account = SocialAccount.objects.filter(provider=provider_id, uid=subject).first()
+        if account is None:
+            user = get_user_model().objects.create_user(username=f"demo-{subject}")
+            account = SocialAccount.objects.create(user=user, provider=provider_id, uid=subject)
+        membership_grant(organisation=organisation, user=account.user, role=Membership.Role.ADMIN)
+    return organisation

@@ -48,6 +48,10 @@ PURPOSES = {
     "staff_accountability": _("Knowing which staff member did what in the admin and registers"),
     "editorial": _("Crediting curators and artists on the pages of the catalog"),
     "curator_ratings": _("Showing curators the ratings of their own genres"),
+    "partner_reports": _(
+        "Giving labels, publishers, artists and advertisers statistics about how their "
+        "tracks are listened to, never about a listener"
+    ),
     "background_work": _("Running scheduled work (rollups, retention) in the background"),
     "operations": _("Diagnosing problems with the servers, seeing trends and running the site"),
 }
@@ -77,5 +81,6 @@ SUBJECTS = {
     "curators": _("curators"),
     "artists": _("artists"),
     "affiliate_contacts": _("contact persons at affiliates"),
+    "partners": _("people of partner organisations (labels, publishers, artists, advertisers)"),
     "third_parties": _("people named in a request from an authority"),
 }

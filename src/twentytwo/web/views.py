@@ -5,11 +5,10 @@ its <main>, which keeps the player outside it playing."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from twentytwo.audience.selectors.ratings_dashboard import RatingsScope
 from twentytwo.audience.views import ratings_page, ratings_refused
 from twentytwo.catalog import selectors
 from twentytwo.catalog.models import City, Genre, Track
@@ -131,13 +130,14 @@ def contact(request: HttpRequest) -> HttpResponse:
 @require_safe
 @login_required
 def ratings(request: HttpRequest) -> HttpResponse:
-    """The ratings dashboard: every figure for staff, their own genres for a curator.
+    """The ratings dashboard, exact and whole, for staff only.
 
-    Deciding who may see what needs to know who is signed in, which audience measurement
-    never does; so it is decided here, and the dashboard gets only cities and genres."""
+    A curator sees their own genres in the partner portal instead, through the disclosure
+    layer like any partner (partners/disclosure.py): exact figures of some genres beside a
+    share of the city would give the city's total away. Deciding who may see what needs to
+    know who is signed in, which audience measurement never does; so it is decided here."""
     if request.user.is_active and request.user.is_staff:
-        return ratings_page(request, scope=RatingsScope.everything())
-    own = list(selectors.genres_curated_by(user=request.user))
-    if not own:
-        return ratings_refused(request)
-    return ratings_page(request, scope=RatingsScope.of_genres(own))
+        return ratings_page(request)
+    if selectors.genres_curated_by(user=request.user).exists():
+        return redirect("partners:home")
+    return ratings_refused(request)

@@ -1,11 +1,10 @@
 """The ratings dashboard's figures: every table of the page, or one table for its CSV.
 
-Staff see every city and genre; a curator sees their own genres and nothing else: no other
-genre's row, no city total. Who may see what is decided outside audience measurement (the
-page's caller reads who is signed in and hands over a RatingsScope of cities and genres), so
-this code never learns who is asking. Every table is reckoned from one read of the city's
-rollups (CityRollups), so the queries of a page do not grow with its dayparts or with the
-days, weeks or months of its series."""
+The exact figures of every city and genre, for staff only: who may see them is decided
+outside audience measurement (web/views.py), so this code never learns who is asking.
+Curators see their own genres through the partners' disclosure layer instead. Every table
+is reckoned from one read of the city's rollups (CityRollups), so the queries of a page do
+not grow with its dayparts or with the days, weeks or months of its series."""
 
 from __future__ import annotations
 
@@ -41,51 +40,18 @@ TABLES = (DAYPARTS_TABLE, GENRES_TABLE, CURATORS_TABLE, SERIES_TABLE, TRACKS_TAB
 DAYPART_KEYS = ("genre", "daypart", "aqh", "share", "cume", "tsl_minutes")
 SERIES_KEYS = ("period", "from", "to", "aqh", "cume", "tsl_minutes")
 TRACK_KEYS = ("genre", "track", "plays", "completion_rate", "skip_rate", "cume", "aqh")
-MY_GENRES = "all my genres"
-
-
-@dataclass(frozen=True)
-class RatingsScope:
-    """What may be shown: everything (staff), or the genres of one or more curators."""
-
-    cities: list[City]
-    # None: every genre; otherwise the ids of the curator's own genres.
-    genre_ids: frozenset[int] | None
-    curator_ids: frozenset[int] | None
-
-    @classmethod
-    def everything(cls) -> RatingsScope:
-        return cls(cities=list(City.objects.all()), genre_ids=None, curator_ids=None)
-
-    @classmethod
-    def of_genres(cls, genres: list[Genre]) -> RatingsScope:
-        return cls(
-            cities=sorted({g.city for g in genres}, key=lambda c: c.name),
-            genre_ids=frozenset(g.id for g in genres),
-            curator_ids=frozenset(g.curator_id for g in genres),
-        )
-
-    @property
-    def everything_shown(self) -> bool:
-        return self.genre_ids is None
-
-    def genres(self, city: City) -> list[Genre]:
-        """Return the city's genres this scope shows, in the city's order."""
-        genres = Genre.objects.filter(city=city).select_related("curator")
-        genres = genres.order_by("position", "name")
-        return [g for g in genres if self.genre_ids is None or g.id in self.genre_ids]
 
 
 @dataclass(frozen=True)
 class RatingsQuery:
-    """What the dashboard is asked for, already checked against a scope."""
+    """What the dashboard is asked for, already checked."""
 
     city: City
     first: date
     last: date
     daypart: str
     step: str
-    genres: tuple[Genre, ...]  # every genre of the city the scope shows
+    genres: tuple[Genre, ...]  # every genre of the city
     genre: Genre | None = None  # one of them, or None for all of them
 
 
@@ -121,11 +87,10 @@ class RatingsDashboard:
     """Every figure of the dashboard's page."""
 
     query: RatingsQuery
-    everything_shown: bool
     quarter_hours: int
     daypart_table: list[dict]  # per genre: {"genre": ..., "cells": [a row per daypart]}
     genre_rows: list[dict]
-    total: dict | None  # the city's, shown to staff only
+    total: dict | None  # the city's; none when one genre is asked for
     curator_rows: list[dict]
     curator_total: dict | None
     series: list[SeriesPoint]
@@ -141,15 +106,14 @@ class RatingsDashboard:
 class _Tables:
     """The tables of one query, each reckoned when first asked for, from one read."""
 
-    def __init__(self, scope: RatingsScope, query: RatingsQuery) -> None:
-        self.scope, self.query = scope, query
+    def __init__(self, query: RatingsQuery) -> None:
+        self.query = query
         self.rollups = CityRollups(city=query.city, first=query.first, last=query.last)
         self.daypart = DAYPARTS[query.daypart]
         self.shown = {query.genre.slug} if query.genre else {g.slug for g in query.genres}
-        self.city_total = scope.everything_shown and query.genre is None
+        self.city_total = query.genre is None
 
     def _visible(self, row: dict) -> bool:
-        # The all-genres total is the city's: staff see it, a curator does not.
         return row["genre"] in self.shown or (self.city_total and row["genre"] == ALL_GENRES)
 
     @cached_property
@@ -176,34 +140,20 @@ class _Tables:
 
     def curators(self) -> tuple[list[dict], dict | None]:
         report = self.rollups.report(daypart=self.daypart, by=BY_CURATOR)
-        if self.scope.everything_shown:
-            return report.rows, report.total
-        # A curator's row covers exactly that curator's genres, and a genre has one curator.
-        own = {
-            frozenset(g.slug for g in self.query.genres if g.curator_id == curator)
-            for curator in self.scope.curator_ids
-        }
-        return [row for row in report.rows if frozenset(row["genres"].split()) in own], None
+        return report.rows, report.total
 
     def series(self) -> tuple[list[SeriesPoint], str]:
         """AQH, cume and TSL for each day, week or month; each period reckoned on its own, so
         a week's cume counts a listener of several days once."""
         query, daypart = self.query, daypart_by_name(self.query.daypart)
         if query.genre:
-            by, station, series_of = None, query.genre.id, query.genre.name
-        elif self.scope.everything_shown:
-            by, station, series_of = None, ALL, ALL_GENRES
+            station, series_of = query.genre.id, query.genre.name
         else:
-            curator_id = min(self.scope.curator_ids)
-            curator = next(g.curator for g in query.genres if g.curator_id == curator_id)
-            by, station, series_of = BY_CURATOR, curator_id, f"{curator.name}'s genres"
+            station, series_of = ALL, ALL_GENRES
         points = []
         for period in periods(query.first, query.last, query.step):
             kwargs = {"daypart": daypart, "first": period.first, "last": period.last}
-            if by == BY_CURATOR:
-                _n, found, _stations = self.rollups.exact(**kwargs, by=BY_CURATOR)
-            else:
-                _n, _exact, found = self.rollups.exact(**kwargs)
+            _n, _exact, found = self.rollups.exact(**kwargs)
             r = found.get(station)
             points.append(
                 SeriesPoint(
@@ -222,15 +172,14 @@ class _Tables:
         return rows[:TOP_TRACKS]
 
 
-def ratings_dashboard(*, scope: RatingsScope, query: RatingsQuery) -> RatingsDashboard:
-    """Return every figure of the dashboard's page for the query, within the scope."""
-    tables = _Tables(scope, query)
+def ratings_dashboard(*, query: RatingsQuery) -> RatingsDashboard:
+    """Return every figure of the dashboard's page for the query."""
+    tables = _Tables(query)
     genre_rows, total = tables.genres()
     curator_rows, curator_total = tables.curators()
     series, series_of = tables.series()
     return RatingsDashboard(
         query=query,
-        everything_shown=scope.everything_shown,
         quarter_hours=tables.report.quarter_hours,
         daypart_table=tables.daypart_table(),
         genre_rows=genre_rows,
@@ -243,9 +192,9 @@ def ratings_dashboard(*, scope: RatingsScope, query: RatingsQuery) -> RatingsDas
     )
 
 
-def ratings_table(*, scope: RatingsScope, query: RatingsQuery, table: str) -> RatingsTable:
-    """Return one of TABLES for the query, within the scope, and reckon nothing else."""
-    tables = _Tables(scope, query)
+def ratings_table(*, query: RatingsQuery, table: str) -> RatingsTable:
+    """Return one of TABLES for the query, and reckon nothing else."""
+    tables = _Tables(query)
     if table == DAYPARTS_TABLE:
         return RatingsTable("ratings-dayparts", DAYPART_KEYS, tables.daypart_rows())
     if table == GENRES_TABLE:

@@ -5,8 +5,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from twentytwo.demo.plan import Scale, ScaleTooLarge
 from twentytwo.demo.services import (
     DEMO_CURATOR_SUBJECT,
+    DEMO_PARTNER_SUBJECT,
     demo_catalog_seed,
     demo_curator_account_seed,
+    demo_partner_seed,
 )
 
 
@@ -46,5 +48,11 @@ class Command(BaseCommand):
             genres = ", ".join(str(genre) for genre in curator.genres.all())
             self.stdout.write(
                 f'Sign in with "Demo login" as "{DEMO_CURATOR_SUBJECT}" to see the ratings '
-                f"of {curator.name}'s genres ({genres}) at /ratings/."
+                f"of {curator.name}'s genres ({genres}) at /partners/."
+            )
+        partner = demo_partner_seed()
+        if partner is not None:
+            self.stdout.write(
+                f'Sign in with "Demo login" as "{DEMO_PARTNER_SUBJECT}" to see the reports of '
+                f"{partner.name} ({partner.rights.count()} tracks) at /partners/."
             )
