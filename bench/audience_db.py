@@ -1,6 +1,6 @@
 """Throwaway audience databases for the benchmark, each built in a process of its own.
 
-    python bench/audience_db.py catalog <var dir>
+    python bench/audience_db.py catalog <var dir> [<genres> <tracks per genre> <cities>]
     python bench/audience_db.py insert <var dir> <seconds>
     python bench/audience_db.py events <var dir> <events> <days>
 
@@ -48,7 +48,9 @@ def _django(var_dir: Path) -> None:
     django.setup()
 
 
-def catalog(var_dir: Path) -> dict:
+def catalog(
+    var_dir: Path, genres: int = GENRES, tracks_per_genre: int = TRACKS_PER_GENRE, cities: int = 1
+) -> dict:
     _django(var_dir)
     from django.core.management import call_command
     from django.utils import timezone
@@ -57,26 +59,30 @@ def catalog(var_dir: Path) -> dict:
 
     call_command("migrate", verbosity=0, interactive=False)
     rng = random.Random(22)
-    city = City.objects.create(name="Bench", slug="bench", country="NL")
     placements = []
-    for g in range(GENRES):
-        genre = Genre.objects.create(city=city, name=f"Genre {g}", slug=f"genre-{g}", position=g)
-        for t in range(TRACKS_PER_GENRE):
-            track = Track.objects.create(
-                title=f"Track {g}-{t}",
-                artist="Bench",
-                audio=f"bench/{g}-{t}.mp3",
-                audio_size=5_000_000,
-                duration=float(rng.randint(150, 420)),
-                codec="mp3",
-                mime_type="audio/mpeg",
-                bitrate=128_000,
-                checksum=f"{g:032x}{t:032x}",
+    for c in range(cities):
+        slug = "bench" if c == 0 else f"bench-{c}"
+        city = City.objects.create(name=slug.capitalize(), slug=slug, country="NL")
+        for g in range(genres):
+            genre = Genre.objects.create(
+                city=city, name=f"Genre {g}", slug=f"genre-{g}", position=g
             )
-            PlaylistEntry.objects.create(
-                genre=genre, track=track, position=t, added_at=timezone.now()
-            )
-            placements.append((genre.pk, track.pk, track.duration))
+            for t in range(tracks_per_genre):
+                track = Track.objects.create(
+                    title=f"Track {c}-{g}-{t}",
+                    artist="Bench",
+                    audio=f"bench/{c}-{g}-{t}.mp3",
+                    audio_size=5_000_000,
+                    duration=float(rng.randint(150, 420)),
+                    codec="mp3",
+                    mime_type="audio/mpeg",
+                    bitrate=128_000,
+                    checksum=f"{c:016x}{g:016x}{t:032x}",
+                )
+                PlaylistEntry.objects.create(
+                    genre=genre, track=track, position=t, added_at=timezone.now()
+                )
+                placements.append((genre.pk, track.pk, track.duration))
     return {"placements": placements}
 
 
@@ -257,7 +263,7 @@ def main() -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     var = Path(var_dir)
     if command == "catalog":
-        result = catalog(var)
+        result = catalog(var, *map(int, rest))
     elif command == "insert":
         result = insert(var, float(rest[0]))
     elif command == "events":

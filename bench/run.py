@@ -4,10 +4,12 @@ Streams (whole tracks and random 64 KB ranges) are measured against nginx servin
 files; the tracks API and the genre page against a bare ASGI app answering the same bytes;
 listening beacons against Django inserting the same rows, and the audience rollup over a day
 of 1M events and over 10M (bench/audience.py); the tracks API with the site's access log on
-against the same with it off (bench/traffic.py).
+against the same with it off (bench/traffic.py); a month's partner report over 10M events
+against the exact staff computation of the same figures, and the staff ratings page over
+the same month (bench/partners.py).
 Everything runs on 127.0.0.1 and is stopped at the end, also on Ctrl-C or an error.
 BENCH_SECONDS sets the length of each measurement (default 10; each adds a short warm-up);
-BENCH_ONLY=streaming, api, audience or traffic runs one part alone (default: all four)."""
+BENCH_ONLY=streaming, api, audience, traffic or partners runs one part alone (default: all)."""
 
 import base64
 import contextlib
@@ -22,6 +24,7 @@ from pathlib import Path
 
 import audience
 import load
+import partners
 import report
 import servers
 import targets
@@ -38,8 +41,8 @@ RANGES = "stream 64 KB ranges"
 TRACKS_API = "tracks API"
 GENRE_PAGE = "genre page"
 
-STREAMING, API, AUDIENCE, TRAFFIC = "streaming", "api", "audience", "traffic"
-PARTS = (STREAMING, API, AUDIENCE, TRAFFIC)
+STREAMING, API, AUDIENCE, TRAFFIC, PARTNERS = "streaming", "api", "audience", "traffic", "partners"
+PARTS = (STREAMING, API, AUDIENCE, TRAFFIC, PARTNERS)
 PART_OF = {WHOLE_FILES: STREAMING, RANGES: STREAMING, TRACKS_API: API, GENRE_PAGE: API}
 UNKNOWN_PART = "BENCH_ONLY must be one of {parts}, not {value!r}."
 
@@ -127,7 +130,11 @@ def _ratio(measurements: list[report.Measurement], scenario: str, figure: str) -
 
 
 def _verdicts(
-    measurements: list[report.Measurement], parts: set[str], audience_results, traffic_results
+    measurements: list[report.Measurement],
+    parts: set[str],
+    audience_results,
+    traffic_results,
+    partner_results=None,
 ) -> list[report.Verdict]:
     # The streaming and API runs share one app server; its peak RSS is judged with them.
     app_rss = [row.result.server_peak_rss for row in measurements if row.role == "app"]
@@ -175,6 +182,8 @@ def _verdicts(
         found.extend(audience.verdicts(audience_results))
     if traffic_results is not None:
         found.extend(traffic.verdicts(traffic_results))
+    if partner_results is not None:
+        found.extend(partners.verdicts(partner_results))
     return found
 
 
@@ -259,7 +268,7 @@ def bench_run(*, seconds: float, warmup: float, parts: set[str]) -> dict:
     """Bring the servers up, measure every part asked for, print the tables; return the results."""
     started = time.time()
     scenarios, measurements, rest_rss, audience_results = [], [], 0, None
-    traffic_results = None
+    traffic_results = partner_results = None
     with tempfile.TemporaryDirectory(prefix="bench-") as folder:
         workdir = Path(folder)
         if parts & {STREAMING, API}:
@@ -270,7 +279,9 @@ def bench_run(*, seconds: float, warmup: float, parts: set[str]) -> dict:
             audience_results = audience.audience_run(workdir, seconds=seconds, warmup=warmup)
         if TRAFFIC in parts:
             traffic_results = traffic.traffic_run(workdir, seconds=seconds, warmup=warmup)
-    verdicts = _verdicts(measurements, parts, audience_results, traffic_results)
+        if PARTNERS in parts:
+            partner_results = partners.partners_run(workdir)
+    verdicts = _verdicts(measurements, parts, audience_results, traffic_results, partner_results)
     if measurements:
         print()
         print(report.measurements_table(measurements, cores=CORES))
@@ -339,6 +350,7 @@ def bench_run(*, seconds: float, warmup: float, parts: set[str]) -> dict:
         "measurements": [row.as_dict() for row in measurements],
         "audience": audience.as_dict(audience_results) if audience_results else None,
         "traffic": traffic.as_dict(traffic_results) if traffic_results else None,
+        "partners": partner_results,
         "skipped": skipped,
         "verdicts": [verdict.as_dict() for verdict in verdicts],
     }

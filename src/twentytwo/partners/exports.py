@@ -116,6 +116,25 @@ def _text(figure: Figure, name: str, suppressed: str) -> str:
     return value if isinstance(value, str) else _number(value)
 
 
+NAME_WIDTH, NUMBER_WIDTH, ROW_HEIGHT = 80, 27, 5
+
+
+def _pdf_row(pdf: FPDF, widths, texts) -> None:
+    """One table row of single-line cells (fast, unlike fpdf's table for long reports)."""
+    for index, (width, text) in enumerate(zip(widths, texts, strict=True)):
+        pdf.cell(width, ROW_HEIGHT, text, border="B", align="L" if index == 0 else "R")
+    pdf.ln(ROW_HEIGHT)
+
+
+def _fitted(pdf: FPDF, text: str, width: float) -> str:
+    """The text, cut with an ellipsis to fit the width."""
+    if pdf.get_string_width(text) <= width:
+        return text
+    while text and pdf.get_string_width(text + "…") > width:
+        text = text[:-1]
+    return text + "…"
+
+
 class _ReportPDF(FPDF):
     def footer(self) -> None:
         self.set_y(-12)
@@ -163,16 +182,17 @@ def pdf_of(report: Report, *, organisation: str) -> bytes:
         new_y="NEXT",
     )
     suppressed = report.suppressed_label
+    widths = (NAME_WIDTH, *(NUMBER_WIDTH,) * len(COLUMNS))
     for section, figures in _sections(report):
         if not figures:
             continue
         pdf.ln(3)
         pdf.set_font("DejaVu", "B", 11)
         pdf.cell(0, 7, section.capitalize(), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("DejaVu", "B", 7)
+        _pdf_row(pdf, widths, [_("name"), *(label for _name, label in COLUMNS)])
         pdf.set_font("DejaVu", size=7)
-        widths = (70, *(26,) * len(COLUMNS))
-        with pdf.table(col_widths=widths, text_align=("LEFT", *("RIGHT",) * len(COLUMNS))) as table:
-            table.row([_("name"), *(label for _name, label in COLUMNS)])
-            for f in figures:
-                table.row([f.label, *(_text(f, name, suppressed) for name, _label in COLUMNS)])
+        for f in figures:
+            label = _fitted(pdf, f.label, NAME_WIDTH - 2)
+            _pdf_row(pdf, widths, [label, *(_text(f, name, suppressed) for name, _l in COLUMNS)])
     return bytes(pdf.output())

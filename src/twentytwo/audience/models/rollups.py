@@ -128,9 +128,25 @@ class PlayedQuarterHour(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["track_id", "local_date"], name="playedqh_track_date"),
+            # Covering the bounded sums of a rights holder's tracks (selectors/bounded.py):
+            # they read only the index, never the table.
+            models.Index(
+                fields=[
+                    "track_id", "local_date", "local_minute", "genre_id", "city_id", "listener",
+                    "plays", "ends", "skips", "listening_seconds",
+                ],
+                name="playedqh_track_date",
+            ),
+            # The same for a curator's genres and the genres' whole listening.
+            models.Index(
+                fields=[
+                    "genre_id", "local_date", "local_minute", "track_id", "city_id", "listener",
+                    "plays", "ends", "skips", "listening_seconds",
+                ],
+                name="playedqh_genre_date",
+            ),
             models.Index(fields=["city_id", "local_date"], name="playedqh_city_date"),
-        ]
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return f"{self.listener} played {self.genre_id}/{self.track_id} at {self.slot_start}"

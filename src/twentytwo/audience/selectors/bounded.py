@@ -2,10 +2,11 @@
 
 A figure that a partner or a curator sees is released with noise (partners/disclosure.py);
 noise can hide one browser only if one browser can change the figure by a known, small
-amount. So here every browser counts in a limited number of cells of each group (chosen by
-a hash of the browser and the cell, not by what it listened to), and in each cell for at
-most one listener, `plays` plays (at most one a quarter hour), as many ends and skips, and
-`seconds` seconds. Only the sums leave this module, with the most one browser can add to
+amount. So here every browser counts in a limited number of cells of each group (those it
+listened to most: its own listening alone decides), and in each cell for at most one
+listener, `plays` plays (at most one a quarter hour), as many ends and skips, and
+`seconds` seconds. The database does the bounding and the adding up; only the sums leave
+this module, with the most one browser can add to
 each measure of each group (its L1 sensitivity); no listener id does.
 
 The groups of one answer, for a set of tracks over a city's days in one daypart:
@@ -19,15 +20,14 @@ A browser counts in at most `cells` cells of each group (one of "total")."""
 
 from __future__ import annotations
 
-import hashlib
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import CharField, Sum
-from django.db.models.functions import Cast, Least
+from django.db import connection
+from django.db.models import F
+from django.db.models.functions import Least
 
 from twentytwo.audience.dayparts import DAYPARTS, daypart_quarter_hours
 from twentytwo.audience.models import PlayedQuarterHour
@@ -105,50 +105,9 @@ class BoundedListening:
         return [cell for cell in self.cells if cell.group == name]
 
 
-def _chosen(listener: str, keys: list[str], most: int) -> list[str]:
-    """The cells a browser counts in: its first `most` in an order its id decides alone."""
-    if len(keys) <= most:
-        return keys
-    return sorted(keys, key=lambda key: hashlib.blake2b(f"{listener}|{key}".encode()).digest())[
-        :most
-    ]
-
-
-class _Tally:
-    """Each browser's part of each cell, bounded, then added up."""
-
-    def __init__(self, bounds: Bounds) -> None:
-        self.bounds = bounds
-        # group -> listener -> cell key -> [plays, ends, skips, seconds]
-        self.parts: dict[str, dict[str, dict[str, list]]] = defaultdict(
-            lambda: defaultdict(lambda: defaultdict(lambda: [0, 0, 0, 0.0]))
-        )
-
-    def add(self, group: str, listener: str, key: str, row: tuple) -> None:
-        part = self.parts[group][listener][key]
-        for index, value in enumerate(row):
-            part[index] += value
-
-    def cells(self, group: str) -> list[Cell]:
-        b = self.bounds
-        sums: dict[str, list] = defaultdict(lambda: [0, 0, 0, 0, 0])
-        most = 1 if group == TOTAL else b.cells
-        for listener, parts in self.parts[group].items():
-            for key in _chosen(listener, sorted(parts), most):
-                plays, ends, skips, seconds = parts[key]
-                plays = min(plays, b.plays)
-                cell = sums[key]
-                cell[0] += 1 if plays or seconds >= LISTENER_SECONDS else 0
-                cell[1] += plays
-                cell[2] += min(ends, b.plays)
-                cell[3] += min(skips, b.plays)
-                cell[4] += min(int(seconds), b.seconds)
-        return [Cell(group, key, *values) for key, values in sorted(sums.items())]
-
-
-def _rows(query: ListeningQuery, *, genres: set[int] | None = None):
-    """Each browser's listening per track, genre and day in the daypart: one play at most
-    a quarter hour (and as many ends and skips), summed by the database."""
+def _base(query: ListeningQuery, *, genres: set[int] | None = None) -> tuple[str, tuple]:
+    """The SQL of each browser's listening rows in the query's days and daypart: at most
+    one play a quarter hour (and as many ends and skips)."""
     daypart = DAYPARTS[query.daypart]
     rows = PlayedQuarterHour.objects.filter(
         local_date__gte=query.first,
@@ -165,16 +124,79 @@ def _rows(query: ListeningQuery, *, genres: set[int] | None = None):
             rows = rows.filter(track_id__in=query.tracks)
         if query.genres is not None:
             rows = rows.filter(genre_id__in=query.genres)
-    rows = rows.annotate(who=Cast("listener", CharField()), day=Cast("local_date", CharField()))
-    rows = rows.values("who", "track_id", "genre_id", "day").annotate(
-        plays_=Sum(Least("plays", 1)),
-        ends_=Sum(Least("ends", 1)),
-        skips_=Sum(Least("skips", 1)),
-        seconds_=Sum("listening_seconds"),
-    )
-    return rows.values_list(
-        "who", "track_id", "genre_id", "day", "plays_", "ends_", "skips_", "seconds_"
-    )
+    rows = rows.annotate(
+        p=Least("plays", 1),
+        e=Least("ends", 1),
+        s=Least("skips", 1),
+        sec=F("listening_seconds"),
+    ).values("listener", "track_id", "genre_id", "local_date", "p", "e", "s", "sec")
+    return rows.query.sql_with_params()
+
+
+def _period_key(cut: list[Period], step: str) -> tuple[str, list]:
+    """SQL naming the period of each row's day."""
+    if step == "day":
+        return "local_date", []
+    branches, params = [], []
+    for period in cut:
+        branches.append("WHEN local_date BETWEEN %s AND %s THEN %s")
+        params += [period.first.isoformat(), period.last.isoformat(), period.name]
+    return f"CASE {' '.join(branches)} END", params
+
+
+# One group's cells: each browser's sums per cell, its cells ranked by how much it listened
+# (its own listening alone decides, so one browser still changes at most `most` cells),
+# then each cell's sum of every browser's bounded part. One statement a group: SQLite sums
+# several groups of one read more slowly than it reads the rows again for each.
+_GROUP_SQL = """
+WITH parts AS (
+    SELECT listener, CAST({key} AS TEXT) AS k, SUM(p) AS p, SUM(e) AS e, SUM(s) AS s,
+           SUM(sec) AS sec
+    FROM ({base}) AS base
+    GROUP BY listener{by}
+),
+ranked AS (
+    SELECT k, p, e, s, sec,
+           ROW_NUMBER() OVER (PARTITION BY listener ORDER BY p DESC, sec DESC, k) AS n
+    FROM parts
+)
+SELECT k,
+       SUM(CASE WHEN p > 0 OR sec >= %s THEN 1 ELSE 0 END),
+       SUM({least}(p, %s)), SUM({least}(e, %s)), SUM({least}(s, %s)),
+       SUM({least}({floor}, %s))
+FROM ranked
+WHERE n <= %s
+GROUP BY k
+"""
+
+
+def _group_sums(
+    group: str, base: tuple[str, tuple], key: tuple[str, list], bounds: Bounds
+) -> list[Cell]:
+    """Return one group's cells: `key` is the SQL naming a row's cell, and its params."""
+    sql, params = base
+    key_sql, key_params = key
+    sqlite = connection.vendor == "sqlite"
+    least = "MIN" if sqlite else "LEAST"
+    # Whole seconds, cut down: SQLite's CAST truncates, PostgreSQL's rounds.
+    floor = "CAST(sec AS INTEGER)" if sqlite else "CAST(FLOOR(sec) AS INTEGER)"
+    # The total's key is a constant, which GROUP BY may not name.
+    by = "" if group == TOTAL else f", {key_sql}"
+    statement = _GROUP_SQL.format(key=key_sql, base=sql, by=by, least=least, floor=floor)
+    arguments = [
+        *key_params,
+        *params,
+        *(key_params if by else []),
+        LISTENER_SECONDS,
+        bounds.plays,
+        bounds.plays,
+        bounds.plays,
+        bounds.seconds,
+        1 if group == TOTAL else bounds.cells,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(statement, arguments)
+        return [Cell(group, key, *map(int, sums)) for key, *sums in cursor.fetchall()]
 
 
 def listening_final_through() -> date | None:
@@ -191,21 +213,27 @@ def listening_final_through() -> date | None:
 def bounded_listening(*, query: ListeningQuery, bounds: Bounds) -> BoundedListening:
     """Add up the listening of the query's tracks, each browser's part bounded."""
     cut = periods(query.first, query.last, query.step)
-    period_of = {}
-    for period in cut:
-        for offset in range((period.last - period.first).days + 1):
-            period_of[(period.first + timedelta(days=offset)).isoformat()] = period.name
-    tally = _Tally(bounds)
-    genres: set[int] = set()
-    for who, track_id, genre_id, day, *numbers in _rows(query):
-        genres.add(genre_id)
-        tally.add("tracks", who, str(track_id), numbers)
-        tally.add("periods", who, period_of[day], numbers)
-        tally.add("genres", who, str(genre_id), numbers)
-        tally.add(TOTAL, who, TOTAL, numbers)
-    if genres and "genre_totals" in query.groups:
-        for who, _track_id, genre_id, _day, *numbers in _rows(query, genres=genres):
-            tally.add("genre_totals", who, str(genre_id), numbers)
+    keys = {
+        "tracks": ("track_id", []),
+        "periods": _period_key(cut, query.step),
+        "genres": ("genre_id", []),
+        TOTAL: ("'total'", []),
+    }
+    base = _base(query)
+    cells = [
+        cell
+        for group, key in keys.items()
+        if group in query.groups
+        for cell in _group_sums(group, base, key, bounds)
+    ]
+    if "genre_totals" in query.groups:
+        if "genres" in query.groups:
+            genres = {int(cell.key) for cell in cells if cell.group == "genres"}
+        else:
+            genres = set(query.genres or ())
+        if genres:
+            totals = _base(query, genres=genres)
+            cells += _group_sums("genre_totals", totals, ("genre_id", []), bounds)
     daypart = DAYPARTS[query.daypart]
     # Every city's day in the site's own zone when the query spans cities.
     time_zone = query.city.time_zone if query.city else settings.TIME_ZONE
@@ -217,7 +245,7 @@ def bounded_listening(*, query: ListeningQuery, bounds: Bounds) -> BoundedListen
     return BoundedListening(
         query=query,
         bounds=bounds,
-        cells=[cell for group in query.groups for cell in tally.cells(group)],
+        cells=sorted(cells, key=lambda cell: (query.groups.index(cell.group), cell.key)),
         periods=cut,
         quarter_hours=quarter_hours,
     )

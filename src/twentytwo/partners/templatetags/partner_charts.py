@@ -3,12 +3,15 @@
 A suppressed cell has no number to draw: a line leaves it out, and says so."""
 
 from django import template
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from twentytwo.core.charts import bar_chart as bars
 from twentytwo.core.charts import line_chart as line
 
 register = template.Library()
 
+SUPPRESSED = mark_safe(' class="partners__suppressed"')  # a constant, nothing of the data
 LEFT = 56
 BAR_LABEL = 240
 
@@ -53,11 +56,12 @@ def figure_bars(figures, key: str, title: str, unit: str = "", chart_id: str = "
     )
 
 
-@register.filter
-def shown(figure, name: str):
-    """A figure's value as a table shows it: the threshold for a suppressed cell's
-    listeners, a dash for its other numbers."""
+@register.simple_tag
+def figure_cells(figure, columns, suppressed_label: str):
+    """A figure's cells of a table row: for a suppressed one, the threshold in its
+    listeners' cell and a dash in every other; one tag, not an include per row."""
     if figure.suppressed:
-        return "" if name != "listeners" else None
-    value = figure.value(name)
-    return "–" if value is None else value
+        cells = [(SUPPRESSED, suppressed_label)] + [(SUPPRESSED, "–")] * (len(columns) - 1)
+    else:
+        cells = [("", "–" if (v := figure.value(name)) is None else v) for name, _l in columns]
+    return format_html_join("", "<td{}>{}</td>", cells)
