@@ -113,31 +113,27 @@ def world(db) -> World:
     return World(city, house, techno, tracks, orbit, zenith, first, last, listeners)
 
 
-@pytest.fixture
-def orbit_admin(world):
-    user = person("olga", email="olga@orbit.example")
+def member(organisation, username: str, *, role: str):
+    user = person(username, email=f"{username}@{organisation.slug}.example")
     Membership.objects.create(
-        organisation=world.orbit, user=user, role="admin", created_at=timezone.now()
+        organisation=organisation, user=user, role=role, created_at=timezone.now()
     )
     return user
+
+
+@pytest.fixture
+def orbit_admin(world):
+    return member(world.orbit, "olga", role="admin")
 
 
 @pytest.fixture
 def orbit_viewer(world):
-    user = person("otto", email="otto@orbit.example")
-    Membership.objects.create(
-        organisation=world.orbit, user=user, role="viewer", created_at=timezone.now()
-    )
-    return user
+    return member(world.orbit, "otto", role="viewer")
 
 
 @pytest.fixture
 def zenith_admin(world):
-    user = person("zoe", email="zoe@zenith.example")
-    Membership.objects.create(
-        organisation=world.zenith, user=user, role="admin", created_at=timezone.now()
-    )
-    return user
+    return member(world.zenith, "zoe", role="admin")
 
 
 @pytest.fixture

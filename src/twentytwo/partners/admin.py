@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from twentytwo.core.admin_records import RecordAdmin
 from twentytwo.partners.forms import InviteForm, RightsImportForm
 from twentytwo.partners.models import (
     ApiToken,
@@ -27,19 +28,6 @@ from twentytwo.partners.services.people import PeopleError, invitation_create
 from twentytwo.partners.services.tokens import token_revoke
 
 FORM_TEMPLATE = "admin/partners/form.html"
-
-
-class RecordAdmin(admin.ModelAdmin):
-    """Records kept as they were written: staff may look, never add, change or delete."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def _form_page(request, model_admin, *, form, title, obj=None, status=200, result=None):

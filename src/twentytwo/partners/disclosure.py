@@ -323,14 +323,8 @@ def _released_again(key, *, organisation, person, token, channel, now) -> Releas
     view = ReleasedView.objects.filter(key=key).first()
     if view is None:
         return None
-    release = Release.objects.create(
-        organisation=organisation,
-        view=view,
-        person=person,
-        token=token,
-        channel=channel,
-        epsilon_spent=0.0,
-        at=now,
+    release = hand_over(
+        organisation=organisation, view=view, channel=channel, person=person, token=token, now=now
     )
     return Released(view=view, release=release, new=False)
 

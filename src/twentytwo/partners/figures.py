@@ -71,6 +71,10 @@ class Report:
         return sorted(shown, key=lambda f: (-(f.plays or 0), f.label))[:10]
 
     @property
+    def periods_shown(self) -> bool:
+        return any(not f.suppressed for f in self.periods)
+
+    @property
     def total_list(self) -> list[Figure]:
         return [self.total]
 
@@ -87,10 +91,15 @@ class Report:
         return f"< {self.min_listeners}"
 
 
-def _ratio(part: int | None, whole: int | None, times: float = 1.0) -> float | None:
+def _ratio(
+    part: int | None, whole: int | None, times: float = 1.0, *, most: float | None = None
+) -> float | None:
+    """part / whole × times; at most `most`, as a share of released figures can come out
+    above the whole when both carry noise."""
     if part is None or not whole:
         return None
-    return round(part * times / whole, 2)
+    value = part * times / whole
+    return round(min(value, most) if most is not None else value, 3 if value < 1 else 2)
 
 
 def _figure(cell: dict, *, label: str, quarter_hours: int, share_of=None, period=None) -> Figure:
@@ -114,9 +123,9 @@ def _figure(cell: dict, *, label: str, quarter_hours: int, share_of=None, period
         seconds=seconds,
         tsl_minutes=_ratio(seconds, cell["listeners"], 1 / 60),
         aqh=_ratio(seconds, QUARTER_HOUR_SECONDS * quarter_hours),
-        completion_rate=_ratio(cell["ends"], cell["plays"], 100),
-        skip_rate=_ratio(cell["skips"], cell["plays"], 100),
-        share_of_genre=_ratio(seconds, genre_seconds, 100) if genre_seconds else None,
+        completion_rate=_ratio(cell["ends"], cell["plays"], 100, most=100),
+        skip_rate=_ratio(cell["skips"], cell["plays"], 100, most=100),
+        share_of_genre=_ratio(seconds, genre_seconds, 100, most=100) if genre_seconds else None,
         **extra,
     )
 

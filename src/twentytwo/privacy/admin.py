@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from twentytwo.core.admin_records import RecordAdmin
 from twentytwo.privacy import forms as privacy_forms
 from twentytwo.privacy.models import (
     Affiliate,
@@ -45,19 +46,6 @@ from twentytwo.privacy.services.requests import (
 )
 
 ACTION_FORM_TEMPLATE = "admin/privacy/action_form.html"
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records kept as they were written: staff may look, never add, change or delete."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def _action_form(request, model_admin, *, form, title, obj=None, status=200):
@@ -116,7 +104,7 @@ class PolicyVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConsentChoice)
-class ConsentChoiceAdmin(ReadOnlyAdmin):
+class ConsentChoiceAdmin(RecordAdmin):
     list_display = ["consent_id", "user", "method", "audience_statistics", "advertising",
                     "policy_version", "chosen_at"]  # fmt: skip
     list_filter = ["method", "advertising", "audience_statistics"]
@@ -124,18 +112,18 @@ class ConsentChoiceAdmin(ReadOnlyAdmin):
 
 
 @admin.register(MarketingChoice)
-class MarketingChoiceAdmin(ReadOnlyAdmin):
+class MarketingChoiceAdmin(RecordAdmin):
     list_display = ["user", "subscribed", "method", "policy_version", "chosen_at"]
     list_filter = ["method", "subscribed"]
 
 
 @admin.register(PolicyNoticeSeen)
-class PolicyNoticeSeenAdmin(ReadOnlyAdmin):
+class PolicyNoticeSeenAdmin(RecordAdmin):
     list_display = ["user", "version", "seen_at"]
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdmin):
+class AuditEventAdmin(RecordAdmin):
     list_display = ["occurred_at", "kind", "subject_user_id", "actor", "actor_user_id"]
     list_filter = ["kind", "actor"]
     search_fields = ["=subject_user_id"]
@@ -155,7 +143,7 @@ class AffiliateAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-class ReleaseRegisterAdmin(ReadOnlyAdmin):
+class ReleaseRegisterAdmin(RecordAdmin):
     """A register: read-only rows, and a form that makes a release and writes its row."""
 
     change_list_template = "admin/privacy/register_change_list.html"
