@@ -136,6 +136,7 @@ class CityRollups:
         ):
             self._sums[day].append((minute, genre_id, Counts(*numbers)))
         self._tracks: dict[str, tuple[list, dict, dict]] = {}
+        self._station_ratings: dict[tuple, tuple] = {}
 
     def _in(self, rows: dict[str, list[tuple]], first: date, last: date, daypart: Daypart):
         low, high = daypart.first_hour * 60, daypart.last_hour * 60
@@ -195,15 +196,7 @@ class CityRollups:
         curator's figure counts a listener credited to two of the curator's genres once.
         Tracks are reckoned over every day of the rollups only."""
         first, last = first or self.first, last or self.last
-        n = len(daypart_quarter_hours(first, last, daypart, self.city.time_zone))
-        station_credits = [
-            (genre_id, slot, listener)
-            for _minute, genre_id, slot, listener in self._in(self._credits, first, last, daypart)
-        ]
-        counts: dict = defaultdict(Counts)
-        for _minute, genre_id, c in self._in(self._sums, first, last, daypart):
-            counts[genre_id].add(c)
-        stations = ratings(credits=station_credits, counts=dict(counts), quarter_hours=n)
+        n, station_credits, counts, stations = self._stations(daypart, first, last)
         if by == BY_CURATOR:
             return n, self._by_curator(station_credits, counts, n), stations
         if by != BY_TRACK:
@@ -218,6 +211,25 @@ class CityRollups:
             r.share = r.aqh * 100 / all_aqh if all_aqh else Fraction(0)
         tracks[ALL] = stations[ALL]
         return n, tracks, stations
+
+    def _stations(self, daypart: Daypart, first: date, last: date) -> tuple:
+        """The genres' credits, counts and ratings in the daypart over first..last, reckoned
+        once: the genre table, the dayparts table, the curators and the tracks share them."""
+        key = (daypart.name, first, last)
+        if key not in self._station_ratings:
+            n = len(daypart_quarter_hours(first, last, daypart, self.city.time_zone))
+            credits = [
+                (genre_id, slot, listener)
+                for _minute, genre_id, slot, listener in self._in(
+                    self._credits, first, last, daypart
+                )
+            ]
+            counts: dict = defaultdict(Counts)
+            for _minute, genre_id, c in self._in(self._sums, first, last, daypart):
+                counts[genre_id].add(c)
+            stations = ratings(credits=credits, counts=dict(counts), quarter_hours=n)
+            self._station_ratings[key] = n, credits, counts, stations
+        return self._station_ratings[key]
 
     def _by_curator(self, station_credits: list, counts: dict, n: int) -> dict:
         curator_of = {genre.id: genre.curator_id for genre in self.genres}
