@@ -150,3 +150,17 @@ def test_the_partner_api_is_in_the_openapi_document(client):
         "/api/partners/views",
         "/api/partners/views/{key}",
     } <= set(paths)
+
+
+def test_an_admin_cannot_revoke_another_organisations_token(world, orbit_admin, zenith_admin):
+    signed_in(zenith_admin).post(
+        "/partners/zenith/tokens/", {"action": "create", "name": "z", "days": 30}
+    )
+    theirs = ApiToken.objects.get(organisation=world.zenith)
+    for token in (theirs.pk, "x"):
+        response = signed_in(orbit_admin).post(
+            "/partners/orbit/tokens/", {"action": "revoke", "token": token}
+        )
+        assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.revoked_at is None

@@ -125,3 +125,17 @@ def test_staff_invite_from_the_admin(world, admin_client, django_capture_on_comm
     joined = Membership.objects.get(organisation=world.zenith, user__username="boss")
     assert joined.role == "admin"
     assert MembershipEvent.objects.filter(action="invited", actor__is_staff=True).exists()
+
+
+def test_an_admin_cannot_withdraw_another_organisations_invitation(
+    world, orbit_admin, zenith_admin
+):
+    signed_in(zenith_admin).post("/partners/zenith/people/", {"action": "invite", "role": "viewer"})
+    theirs = Invitation.objects.get(organisation=world.zenith)
+    for invitation in (theirs.pk, "x", ""):
+        response = signed_in(orbit_admin).post(
+            "/partners/orbit/people/", {"action": "revoke", "invitation": invitation}
+        )
+        assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.revoked_at is None

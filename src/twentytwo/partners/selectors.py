@@ -122,6 +122,27 @@ def view_of(*, organisation: Organisation, key: str) -> ReleasedView | None:
     )
 
 
+def _of_organisation(model, organisation: Organisation, object_id) -> object | None:
+    """The row of this id if it belongs to the organisation; None for anyone else's, and
+    for an id that is not one."""
+    try:
+        return model.objects.filter(organisation=organisation, pk=int(object_id)).first()
+    except (TypeError, ValueError):
+        return None
+
+
+def access_membership_by_id(*, organisation: Organisation, membership_id) -> Membership | None:
+    return _of_organisation(Membership, organisation, membership_id)
+
+
+def access_invitation_by_id(*, organisation: Organisation, invitation_id) -> Invitation | None:
+    return _of_organisation(Invitation, organisation, invitation_id)
+
+
+def access_token_by_id(*, organisation: Organisation, token_id) -> ApiToken | None:
+    return _of_organisation(ApiToken, organisation, token_id)
+
+
 def members_of(*, organisation: Organisation) -> list[Membership]:
     return list(
         Membership.objects.filter(organisation=organisation)

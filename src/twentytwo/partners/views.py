@@ -11,7 +11,7 @@ from importlib.metadata import version
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,9 +21,12 @@ from twentytwo.catalog.models import Curator
 from twentytwo.partners import disclosure, exports
 from twentytwo.partners.figures import COLUMNS, report_of
 from twentytwo.partners.forms import InviteForm, TokenForm, ViewForm
-from twentytwo.partners.models import ApiToken, Invitation, Membership, Release
+from twentytwo.partners.models import Release
 from twentytwo.partners.selectors import (
     Access,
+    access_invitation_by_id,
+    access_membership_by_id,
+    access_token_by_id,
     members_of,
     membership_events_of,
     monthly_reports_of,
@@ -231,23 +234,25 @@ def people(request: HttpRequest, slug: str) -> HttpResponse:
                 else:
                     status = 400
             elif action == "remove":
-                membership = get_object_or_404(
-                    Membership, organisation=organisation, pk=request.POST.get("membership")
+                membership = access_membership_by_id(
+                    organisation=organisation, membership_id=request.POST.get("membership")
                 )
+                if membership is None:
+                    raise Http404(NOT_FOUND)
                 membership_remove(membership=membership, actor=request.user)
                 return redirect("partners:people", slug=slug)
             elif action == "revoke":
-                invitation = get_object_or_404(
-                    Invitation, organisation=organisation, pk=request.POST.get("invitation")
+                invitation = access_invitation_by_id(
+                    organisation=organisation, invitation_id=request.POST.get("invitation")
                 )
+                if invitation is None:
+                    raise Http404(NOT_FOUND)
                 invitation_revoke(invitation=invitation, actor=request.user)
                 return redirect("partners:people", slug=slug)
             else:
                 error, status = _("Unknown action."), 400
         except PeopleError as exc:
             error, status = exc.message, exc.status
-        except ValueError:
-            raise Http404(NOT_FOUND) from None
     context = {
         "access": access,
         "organisation": organisation,
@@ -289,12 +294,11 @@ def tokens(request: HttpRequest, slug: str) -> HttpResponse:
             else:
                 status = 400
         elif action == "revoke":
-            try:
-                token = get_object_or_404(
-                    ApiToken, organisation=organisation, pk=request.POST.get("token")
-                )
-            except ValueError:
-                raise Http404(NOT_FOUND) from None
+            token = access_token_by_id(
+                organisation=organisation, token_id=request.POST.get("token")
+            )
+            if token is None:
+                raise Http404(NOT_FOUND)
             token_revoke(token=token)
             return redirect("partners:tokens", slug=slug)
         else:
