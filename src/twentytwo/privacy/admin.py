@@ -45,7 +45,7 @@ from twentytwo.privacy.services.requests import (
     data_request_status_change,
 )
 
-ACTION_FORM_TEMPLATE = "admin/privacy/action_form.html"
+ACTION_FORM_TEMPLATE = "core/admin/form.html"
 
 
 def _action_form(request, model_admin, *, form, title, obj=None, status=200):
