@@ -73,16 +73,42 @@ def ratings(
 
     `credits` holds (station, quarter hour, listener) for every credited listener quarter hour
     inside the daypart; `quarter_hours` is N, the number of quarter hours in the daypart."""
-    per_station: dict[Hashable, int] = defaultdict(int)
-    listeners_of: dict[Hashable, set] = defaultdict(set)
-    stations_of: dict[Hashable, set] = defaultdict(set)
+    credited: dict[Hashable, int] = defaultdict(int)
+    listeners: set[tuple[Hashable, Hashable]] = set()
+    # Credited to two stations in one quarter hour, a listener counts once in the total.
     all_stations: set[tuple[datetime, Hashable]] = set()
     for station, slot, listener in credits:
-        per_station[station] += 1
+        credited[station] += 1
+        listeners.add((station, listener))
+        all_stations.add((slot, listener))
+    return ratings_of(
+        credited=credited,
+        listeners=listeners,
+        all_credited=len(all_stations),
+        counts=counts,
+        quarter_hours=quarter_hours,
+    )
+
+
+def ratings_of(
+    *,
+    credited: dict[Hashable, int],
+    listeners: Iterable[tuple[Hashable, Hashable]],
+    all_credited: int,
+    counts: dict[Hashable, Counts],
+    quarter_hours: int,
+) -> dict[Hashable, Ratings]:
+    """Return the ratings of every station from what the credits come to, and of ALL.
+
+    `credited` is Σ_q C(q) per station; `listeners` holds (station, listener) for each
+    listener credited to the station at least once (a pair may repeat); `all_credited` is
+    the listener quarter hours credited to any station, each counted once. Sums made in the
+    database arrive in this form without a row per quarter hour."""
+    listeners_of: dict[Hashable, set] = defaultdict(set)
+    stations_of: dict[Hashable, set] = defaultdict(set)
+    for station, listener in listeners:
         listeners_of[station].add(listener)
         stations_of[listener].add(station)
-        # Credited to two stations in one quarter hour, a listener counts once in the total.
-        all_stations.add((slot, listener))
     exclusive: dict[Hashable, int] = defaultdict(int)
     for stations in stations_of.values():
         if len(stations) == 1:
@@ -91,7 +117,7 @@ def ratings(
     total_counts = Counts()
     for station_counts in counts.values():
         total_counts.add(station_counts)
-    all_aqh = _ratio(len(all_stations), quarter_hours)
+    all_aqh = _ratio(all_credited, quarter_hours)
     hours = Fraction(quarter_hours, 4)
 
     def rate(credited: int, cume: int, exclusive_cume: int, c: Counts) -> Ratings:
@@ -115,12 +141,12 @@ def ratings(
 
     result = {
         station: rate(
-            per_station.get(station, 0),
+            credited.get(station, 0),
             len(listeners_of.get(station, ())),
             exclusive.get(station, 0),
             counts.get(station, Counts()),
         )
-        for station in set(per_station) | set(counts)
+        for station in set(credited) | set(counts)
     }
-    result[ALL] = rate(len(all_stations), len(stations_of), len(stations_of), total_counts)
+    result[ALL] = rate(all_credited, len(stations_of), len(stations_of), total_counts)
     return result

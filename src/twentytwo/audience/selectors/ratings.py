@@ -8,18 +8,28 @@ every figure is one browser (the listener cookie), not one human.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from bisect import bisect_right
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from fractions import Fraction
+from itertools import pairwise
 
-from django.db.models import CharField, Sum
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    IntegerField,
+    StringAgg,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast
 
 from twentytwo.audience.crediting import STATION
-from twentytwo.audience.dayparts import Daypart, daypart_quarter_hours
-from twentytwo.audience.metrics import ALL, Counts, Ratings, ratings
+from twentytwo.audience.dayparts import DAYPARTS, Daypart, daypart_quarter_hours
+from twentytwo.audience.metrics import ALL, Counts, Ratings, ratings, ratings_of
 from twentytwo.audience.models import CreditedQuarterHour, ListeningQuarterHour
 from twentytwo.catalog.models import City, Genre, Track
 
@@ -100,14 +110,39 @@ def presented(r: Ratings) -> dict:
     }
 
 
-class CityRollups:
-    """A city's rollup rows over its days first..last, read once.
+# The clock hours where a daypart begins or ends cut the day into buckets; every daypart is
+# a run of whole buckets, so rows summed per bucket serve every daypart.
+_BOUNDS = sorted(
+    {0, 24 * 60} | {h * 60 for d in DAYPARTS.values() for h in (d.first_hour, d.last_hour)}
+)
+_BUCKET = Case(
+    *(When(local_minute__lt=high, then=Value(i)) for i, high in enumerate(_BOUNDS[1:])),
+    output_field=IntegerField(),
+)
 
-    Three queries whatever is asked of them afterwards: the city's genres, the stations'
-    credited quarter hours and the counts summed per genre and quarter hour; and three more
-    for each daypart whose tracks are asked for (their credits, their counts, their titles).
-    Days, quarter hours and listeners come as text: they only need to tell rows apart, and
-    turning each of thousands of values into an object would cost more than the figures."""
+
+def _bucket_of(minute: int) -> int:
+    return bisect_right(_BOUNDS, minute) - 1
+
+
+def _buckets(daypart: Daypart) -> frozenset[int]:
+    low, high = daypart.first_hour * 60, daypart.last_hour * 60
+    return frozenset(
+        i for i, (start, end) in enumerate(pairwise(_BOUNDS)) if low <= start and end <= high
+    )
+
+
+class CityRollups:
+    """A city's rollup rows over its days first..last, read once, summed by the database.
+
+    Three queries whatever is asked of them afterwards, and three more for each daypart
+    whose tracks are asked for. The database sums the credited quarter hours per day, bucket
+    of the day (the stretch between two daypart bounds), genre and listener; finds the
+    listener quarter hours credited to more than one genre, which count once in all genres
+    and once in a curator's genres; and sums the counts per genre and quarter hour. What is
+    left for Python is one row per listener, genre and day, not one per quarter hour.
+    Listeners and quarter hours come as text: they only need to tell rows apart, and turning
+    each of thousands of values into an object would cost more than the figures."""
 
     def __init__(self, *, city: City, first: date, last: date) -> None:
         self.city, self.first, self.last = city, first, last
@@ -115,59 +150,82 @@ class CityRollups:
             Genre.objects.filter(city=city).select_related("curator").order_by("position", "name")
         )
         self._days = {"city_id": city.id, "local_date__gte": first, "local_date__lte": last}
+        stations = _as_text(
+            CreditedQuarterHour.objects.filter(**self._days, track_id=STATION), who="listener"
+        ).annotate(bucket=_BUCKET)
         # Per day of the city, so a day, a week or a month is read without a scan of the rest;
-        # each row starts with its minute of the day, which picks the daypart.
-        self._credits: dict[str, list[tuple]] = defaultdict(list)
-        credited = _as_text(
-            CreditedQuarterHour.objects.filter(**self._days, track_id=STATION),
-            day="local_date",
-            slot="slot_start",
-            who="listener",
-        )
-        for day, minute, genre_id, slot, listener in credited.values_list(
-            "day", "local_minute", "genre_id", "slot", "who"
+        # each row starts with its bucket of the day, which picks the daypart.
+        self._listeners: dict[date, list[tuple]] = defaultdict(list)
+        for day, bucket, genre_id, listener, n in (
+            stations.values("local_date", "bucket", "genre_id", "who")
+            .annotate(n=Count("id"))
+            .values_list("local_date", "bucket", "genre_id", "who", "n")
         ):
-            self._credits[day].append((minute, genre_id, slot, listener))
-        self._sums: dict[str, list[tuple]] = defaultdict(list)
-        sums = _as_text(ListeningQuarterHour.objects.filter(**self._days), day="local_date")
-        sums = sums.values("day", "local_minute", "genre_id").annotate(**_SUMS)
-        for day, minute, genre_id, *numbers in sums.values_list(
-            "day", "local_minute", "genre_id", *_SUMS
+            self._listeners[day].append((bucket, genre_id, listener, n))
+        # A listener's quarter hour credited to several genres: the genres, as "3,7".
+        self._shared: dict[date, list[tuple]] = defaultdict(list)
+        for day, bucket, genres in (
+            _as_text(stations, slot="slot_start")
+            .values("local_date", "bucket", "slot", "who")
+            .annotate(
+                n=Count("id"),
+                genres=StringAgg(Cast("genre_id", CharField()), delimiter=Value(",")),
+            )
+            .filter(n__gt=1)
+            .values_list("local_date", "bucket", "genres")
         ):
-            self._sums[day].append((minute, genre_id, Counts(*numbers)))
-        self._tracks: dict[str, tuple[list, dict, dict]] = {}
+            self._shared[day].append((bucket, [int(g) for g in genres.split(",")]))
+        # Summed in the database per quarter hour, in the order of the index that holds
+        # them, then here per bucket of the day.
+        sums: dict[date, dict[tuple, Counts]] = defaultdict(dict)
+        for day, minute, genre_id, *numbers in (
+            ListeningQuarterHour.objects.filter(**self._days)
+            .values("local_date", "local_minute", "genre_id")
+            .annotate(**_SUMS)
+            .values_list("local_date", "local_minute", "genre_id", *_SUMS)
+        ):
+            sums[day].setdefault((_bucket_of(minute), genre_id), Counts()).add(Counts(*numbers))
+        self._sums = {
+            day: [(bucket, genre_id, c) for (bucket, genre_id), c in by_key.items()]
+            for day, by_key in sums.items()
+        }
+        self._tracks: dict[str, tuple] = {}
         self._station_ratings: dict[tuple, tuple] = {}
 
-    def _in(self, rows: dict[str, list[tuple]], first: date, last: date, daypart: Daypart):
-        low, high = daypart.first_hour * 60, daypart.last_hour * 60
+    def _in(self, rows: dict[date, list], first: date, last: date, daypart: Daypart):
+        """Yield the rows of the days first..last whose bucket lies in the daypart."""
+        buckets = _buckets(daypart)
         day = max(first, self.first)
         while day <= min(last, self.last):
-            for row in rows.get(day.isoformat(), ()):
-                # The daypart is a range of clock hours, so minute-of-day picks it exactly,
-                # including an hour the clocks repeat.
-                if low <= row[0] < high:
+            for row in rows.get(day, ()):
+                # The daypart is a range of clock hours, so the bucket of the minute of the
+                # day picks it exactly, including an hour the clocks repeat.
+                if row[0] in buckets:
                     yield row
             day += timedelta(days=1)
 
-    def _track_rows(self, daypart: Daypart) -> tuple[list, dict, dict]:
-        """Return the tracks' credits, counts and titles in the daypart over every day."""
+    def _track_rows(self, daypart: Daypart) -> tuple:
+        """Return the tracks' credited quarter hours, listeners, counts and titles in the
+        daypart over every day."""
         if daypart.name not in self._tracks:
             inside = {
                 **self._days,
                 "local_minute__gte": daypart.first_hour * 60,
                 "local_minute__lt": daypart.last_hour * 60,
             }
-            credited = _as_text(
+            credited_rows = _as_text(
                 CreditedQuarterHour.objects.filter(**inside).exclude(track_id=STATION),
-                slot="slot_start",
                 who="listener",
             )
-            credits = [
-                ((genre_id, track_id), slot, listener)
-                for genre_id, track_id, slot, listener in credited.values_list(
-                    "genre_id", "track_id", "slot", "who"
-                )
-            ]
+            credited: dict = defaultdict(int)
+            listeners = []
+            for genre_id, track_id, listener, n in (
+                credited_rows.values("genre_id", "track_id", "who")
+                .annotate(n=Count("id"))
+                .values_list("genre_id", "track_id", "who", "n")
+            ):
+                credited[genre_id, track_id] += n
+                listeners.append(((genre_id, track_id), listener))
             sums = ListeningQuarterHour.objects.filter(**inside).values("genre_id", "track_id")
             counts = {
                 (genre_id, track_id): Counts(*numbers)
@@ -175,9 +233,9 @@ class CityRollups:
                     "genre_id", "track_id", *_SUMS
                 )
             }
-            ids = {track for _genre, track in counts} | {key[1] for key, _s, _l in credits}
+            ids = {track for _genre, track in counts} | {track for _genre, track in credited}
             titles = {t.id: f"{t.artist} – {t.title}" for t in Track.objects.filter(id__in=ids)}
-            self._tracks[daypart.name] = credits, counts, titles
+            self._tracks[daypart.name] = credited, listeners, counts, titles
         return self._tracks[daypart.name]
 
     def exact(
@@ -196,55 +254,80 @@ class CityRollups:
         curator's figure counts a listener credited to two of the curator's genres once.
         Tracks are reckoned over every day of the rollups only."""
         first, last = first or self.first, last or self.last
-        n, station_credits, counts, stations = self._stations(daypart, first, last)
+        n, listeners, counts, stations = self._stations(daypart, first, last)
         if by == BY_CURATOR:
-            return n, self._by_curator(station_credits, counts, n), stations
+            return n, self._by_curator(daypart, first, last, listeners, counts, n), stations
         if by != BY_TRACK:
             return n, stations, stations
         if (first, last) != (self.first, self.last):
             raise ValueError(TRACKS_OVER_EVERY_DAY)
-        track_credits, track_counts, _titles = self._track_rows(daypart)
-        tracks = ratings(credits=track_credits, counts=track_counts, quarter_hours=n)
-        all_aqh = stations[ALL].aqh
-        for r in tracks.values():
-            # A track's share is of all listening in the city, like a genre's.
-            r.share = r.aqh * 100 / all_aqh if all_aqh else Fraction(0)
+        credited, track_listeners, track_counts, _titles = self._track_rows(daypart)
+        # A track's share is of all listening in the city, like a genre's.
+        tracks = ratings_of(
+            credited=credited,
+            listeners=track_listeners,
+            all_credited=stations[ALL].credited_quarter_hours,
+            counts=track_counts,
+            quarter_hours=n,
+        )
         tracks[ALL] = stations[ALL]
         return n, tracks, stations
 
     def _stations(self, daypart: Daypart, first: date, last: date) -> tuple:
-        """The genres' credits, counts and ratings in the daypart over first..last, reckoned
-        once: the genre table, the dayparts table, the curators and the tracks share them."""
+        """The genres' listeners, counts and ratings in the daypart over first..last,
+        reckoned once: the genre table, the dayparts table, the curators and the series
+        share them."""
         key = (daypart.name, first, last)
         if key not in self._station_ratings:
             n = len(daypart_quarter_hours(first, last, daypart, self.city.time_zone))
-            credits = [
-                (genre_id, slot, listener)
-                for _minute, genre_id, slot, listener in self._in(
-                    self._credits, first, last, daypart
-                )
-            ]
+            credited: dict = defaultdict(int)
+            listeners = []
+            for _bucket, genre_id, listener, k in self._in(self._listeners, first, last, daypart):
+                credited[genre_id] += k
+                listeners.append((genre_id, listener))
+            # Credited to two genres in one quarter hour, a listener counts once in the total.
+            twice = sum(
+                len(genres) - 1 for _b, genres in self._in(self._shared, first, last, daypart)
+            )
             counts: dict = defaultdict(Counts)
-            for _minute, genre_id, c in self._in(self._sums, first, last, daypart):
+            for _bucket, genre_id, c in self._in(self._sums, first, last, daypart):
                 counts[genre_id].add(c)
-            stations = ratings(credits=credits, counts=dict(counts), quarter_hours=n)
-            self._station_ratings[key] = n, credits, counts, stations
+            stations = ratings_of(
+                credited=credited,
+                listeners=listeners,
+                all_credited=sum(credited.values()) - twice,
+                counts=dict(counts),
+                quarter_hours=n,
+            )
+            self._station_ratings[key] = n, listeners, counts, stations
         return self._station_ratings[key]
 
-    def _by_curator(self, station_credits: list, counts: dict, n: int) -> dict:
+    def _by_curator(
+        self, daypart: Daypart, first: date, last: date, listeners: list, counts: dict, n: int
+    ) -> dict:
         curator_of = {genre.id: genre.curator_id for genre in self.genres}
-        # A set: two of one curator's genres in one quarter hour credit the curator once.
-        credits = {
-            (curator_of.get(genre_id), slot, listener)
-            for genre_id, slot, listener in station_credits
-        }
+        _n, _listeners, _counts, stations = self._station_ratings[(daypart.name, first, last)]
+        credited: dict = defaultdict(int)
+        for genre_id, r in stations.items():
+            if genre_id != ALL:
+                credited[curator_of.get(genre_id)] += r.credited_quarter_hours
+        # Two of one curator's genres in one quarter hour credit the curator once.
+        for _bucket, genres in self._in(self._shared, first, last, daypart):
+            for curator_id, times in Counter(curator_of.get(g) for g in genres).items():
+                credited[curator_id] -= times - 1
         curator_counts: dict = defaultdict(Counts)
         for genre_id, c in counts.items():
             curator_counts[curator_of.get(genre_id)].add(c)
         for curator_id in curator_of.values():
             # Every curator of the city has a row, listened to or not.
             curator_counts.setdefault(curator_id, Counts())
-        return ratings(credits=credits, counts=dict(curator_counts), quarter_hours=n)
+        return ratings_of(
+            credited=credited,
+            listeners={(curator_of.get(genre_id), who) for genre_id, who in listeners},
+            all_credited=stations[ALL].credited_quarter_hours,
+            counts=dict(curator_counts),
+            quarter_hours=n,
+        )
 
     def report(
         self,
@@ -270,7 +353,7 @@ class CityRollups:
     def _rows(self, exact: dict, n: int, by: str, daypart: Daypart) -> Iterator[dict]:
         slugs = {genre.id: genre.slug for genre in self.genres}
         if by == BY_TRACK:
-            _credits, _counts, titles = self._track_rows(daypart)
+            _credited, _listeners, _counts, titles = self._track_rows(daypart)
             for key, r in exact.items():
                 if key != ALL:
                     genre_id, track_id = key
