@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import pairwise
 
+from django.db import connections
 from django.db.models import (
     Case,
     CharField,
@@ -65,6 +66,20 @@ _SUMS = {
 def _as_text(queryset, **fields):
     """Add each field as text under a new name: values that only have to tell rows apart."""
     return queryset.annotate(**{alias: Cast(name, CharField()) for alias, name in fields.items()})
+
+
+def _fetch(queryset, *fields: str) -> list[tuple]:
+    """Return the queryset's values of the fields as the database driver gives them.
+
+    Only for integers, floats and text, which need no converting: at a month of rollups,
+    Django's converters and its fetching in chunks cost more than the figures."""
+    queryset = queryset.values_list(*fields)
+    sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        if tuple(column[0] for column in cursor.description) != fields:
+            raise ValueError(f"{fields} are not the columns of {sql}")
+        return cursor.fetchall()
 
 
 @dataclass
@@ -141,7 +156,7 @@ class CityRollups:
     listener quarter hours credited to more than one genre, which count once in all genres
     and once in a curator's genres; and sums the counts per genre and quarter hour. What is
     left for Python is one row per listener, genre and day, not one per quarter hour.
-    Listeners and quarter hours come as text: they only need to tell rows apart, and turning
+    Days, listeners and quarter hours come as text: they only need to tell rows apart, and turning
     each of thousands of values into an object would cost more than the figures."""
 
     def __init__(self, *, city: City, first: date, last: date) -> None:
@@ -151,38 +166,39 @@ class CityRollups:
         )
         self._days = {"city_id": city.id, "local_date__gte": first, "local_date__lte": last}
         stations = _as_text(
-            CreditedQuarterHour.objects.filter(**self._days, track_id=STATION), who="listener"
+            CreditedQuarterHour.objects.filter(**self._days, track_id=STATION),
+            day="local_date",
+            who="listener",
         ).annotate(bucket=_BUCKET)
         # Per day of the city, so a day, a week or a month is read without a scan of the rest;
         # each row starts with its bucket of the day, which picks the daypart.
-        self._listeners: dict[date, list[tuple]] = defaultdict(list)
-        for day, bucket, genre_id, listener, n in (
-            stations.values("local_date", "bucket", "genre_id", "who")
-            .annotate(n=Count("id"))
-            .values_list("local_date", "bucket", "genre_id", "who", "n")
+        self._listeners: dict[str, list[tuple]] = defaultdict(list)
+        for day, bucket, genre_id, listener, n in _fetch(
+            stations.values("day", "bucket", "genre_id", "who").annotate(n=Count("id")),
+            *("day", "bucket", "genre_id", "who", "n"),
         ):
             self._listeners[day].append((bucket, genre_id, listener, n))
         # A listener's quarter hour credited to several genres: the genres, as "3,7".
-        self._shared: dict[date, list[tuple]] = defaultdict(list)
-        for day, bucket, genres in (
+        self._shared: dict[str, list[tuple]] = defaultdict(list)
+        for day, bucket, genres in _fetch(
             _as_text(stations, slot="slot_start")
-            .values("local_date", "bucket", "slot", "who")
+            .values("day", "bucket", "slot", "who")
             .annotate(
                 n=Count("id"),
                 genres=StringAgg(Cast("genre_id", CharField()), delimiter=Value(",")),
             )
-            .filter(n__gt=1)
-            .values_list("local_date", "bucket", "genres")
+            .filter(n__gt=1),
+            *("day", "bucket", "genres"),
         ):
             self._shared[day].append((bucket, [int(g) for g in genres.split(",")]))
         # Summed in the database per quarter hour, in the order of the index that holds
         # them, then here per bucket of the day.
-        sums: dict[date, dict[tuple, Counts]] = defaultdict(dict)
-        for day, minute, genre_id, *numbers in (
-            ListeningQuarterHour.objects.filter(**self._days)
-            .values("local_date", "local_minute", "genre_id")
-            .annotate(**_SUMS)
-            .values_list("local_date", "local_minute", "genre_id", *_SUMS)
+        sums: dict[str, dict[tuple, Counts]] = defaultdict(dict)
+        for day, minute, genre_id, *numbers in _fetch(
+            _as_text(ListeningQuarterHour.objects.filter(**self._days), day="local_date")
+            .values("day", "local_minute", "genre_id")
+            .annotate(**_SUMS),
+            *("day", "local_minute", "genre_id", *_SUMS),
         ):
             sums[day].setdefault((_bucket_of(minute), genre_id), Counts()).add(Counts(*numbers))
         self._sums = {
@@ -192,12 +208,12 @@ class CityRollups:
         self._tracks: dict[str, tuple] = {}
         self._station_ratings: dict[tuple, tuple] = {}
 
-    def _in(self, rows: dict[date, list], first: date, last: date, daypart: Daypart):
+    def _in(self, rows: dict[str, list], first: date, last: date, daypart: Daypart):
         """Yield the rows of the days first..last whose bucket lies in the daypart."""
         buckets = _buckets(daypart)
         day = max(first, self.first)
         while day <= min(last, self.last):
-            for row in rows.get(day, ()):
+            for row in rows.get(day.isoformat(), ()):
                 # The daypart is a range of clock hours, so the bucket of the minute of the
                 # day picks it exactly, including an hour the clocks repeat.
                 if row[0] in buckets:
@@ -219,18 +235,17 @@ class CityRollups:
             )
             credited: dict = defaultdict(int)
             listeners = []
-            for genre_id, track_id, listener, n in (
-                credited_rows.values("genre_id", "track_id", "who")
-                .annotate(n=Count("id"))
-                .values_list("genre_id", "track_id", "who", "n")
+            for genre_id, track_id, listener, n in _fetch(
+                credited_rows.values("genre_id", "track_id", "who").annotate(n=Count("id")),
+                *("genre_id", "track_id", "who", "n"),
             ):
                 credited[genre_id, track_id] += n
                 listeners.append(((genre_id, track_id), listener))
             sums = ListeningQuarterHour.objects.filter(**inside).values("genre_id", "track_id")
             counts = {
                 (genre_id, track_id): Counts(*numbers)
-                for genre_id, track_id, *numbers in sums.annotate(**_SUMS).values_list(
-                    "genre_id", "track_id", *_SUMS
+                for genre_id, track_id, *numbers in _fetch(
+                    sums.annotate(**_SUMS), "genre_id", "track_id", *_SUMS
                 )
             }
             ids = {track for _genre, track in counts} | {track for _genre, track in credited}
