@@ -43,7 +43,22 @@ class ListeningQuarterHour(ListeningSums):
             )
         ]
         indexes = [
-            models.Index(fields=["city_id", "local_date"], name="listeningqh_city_date"),
+            # Holds what the ratings sum, so a month of a city is read from the index alone.
+            models.Index(
+                fields=[
+                    "city_id",
+                    "local_date",
+                    "local_minute",
+                    "genre_id",
+                    "track_id",
+                    "counted_listening_seconds",
+                    "session_starts",
+                    "plays",
+                    "ends",
+                    "skips",
+                ],
+                name="listeningqh_city_date_sums",
+            ),
             models.Index(fields=["hour_start"], name="listeningqh_hour"),
         ]
 
