@@ -110,8 +110,11 @@ def test_a_marketing_choice_says_what_its_method_means(version):
     user = get_user_model().objects.create_user(username="mira")
     base = {"user": user, "policy_version": version, "chosen_at": NOW}
     refused(method="objection", subscribed=True, **base)(MarketingChoice)
-    refused(method="opt_in", subscribed=False, **base)(MarketingChoice)
+    refused(method="opt_in", subscribed=False, purpose="specials", **base)(MarketingChoice)
+    refused(method="confirmed", subscribed=True, purpose="all", **base)(MarketingChoice)
+    refused(method="objection", subscribed=False, purpose="surveys", **base)(MarketingChoice)
     MarketingChoice.objects.create(method="objection", subscribed=False, **base)
+    MarketingChoice.objects.create(method="confirmed", subscribed=True, purpose="surveys", **base)
 
 
 def test_an_audit_event_done_by_the_person_is_about_that_person():

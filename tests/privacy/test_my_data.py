@@ -136,9 +136,16 @@ def test_an_address_of_another_account_is_refused(signed_in, listener):
 
 def test_objecting_to_marketing_takes_one_click_and_is_audited(signed_in, listener, policy):
     MarketingChoice.objects.create(
-        user=listener, subscribed=True, method="opt_in", policy_version=policy, chosen_at=AT
+        user=listener,
+        purpose="specials",
+        subscribed=True,
+        method="confirmed",
+        policy_version=policy,
+        chosen_at=AT,
     )
-    assert page_of(signed_in.get(MY_DATA)).one("p", data_marketing="subscribed")
+    page = page_of(signed_in.get(MY_DATA))
+    assert page.one("li", data_purpose="specials", data_marketing="confirmed")
+    assert page.one("li", data_purpose="surveys", data_marketing="none")
 
     response = signed_in.post(OBJECT, follow=True)
 
@@ -149,7 +156,8 @@ def test_objecting_to_marketing_takes_one_click_and_is_audited(signed_in, listen
         False,
         policy,
     )
-    assert page_of(response).one("p", data_marketing="objection")
+    for purpose in ("specials", "surveys", "products"):
+        assert page_of(response).one("li", data_purpose=purpose, data_marketing="objection")
     audit = AuditEvent.objects.get(kind="marketing_objection")
     assert audit.subject_user_id == listener.pk
 

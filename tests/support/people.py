@@ -134,7 +134,12 @@ def person_with_everything(tag: str, *, policy: PolicyVersion, favorites: int = 
         chosen_at=AT,
     )
     MarketingChoice.objects.create(
-        user=user, subscribed=True, method="opt_in", policy_version=policy, chosen_at=AT
+        user=user,
+        purpose="specials",
+        subscribed=True,
+        method="confirmed",
+        policy_version=policy,
+        chosen_at=AT,
     )
     AuditEvent.objects.create(
         kind="correction",

@@ -53,6 +53,7 @@ PERSONAL_DATA = {
         "retention": {"while": "account"},
         "fields": {
             "user": "online_identifier",
+            "purpose": "choices",
             "subscribed": "choices",
             "method": "choices",
             "policy_version": "choices",

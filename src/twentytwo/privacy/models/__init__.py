@@ -5,7 +5,12 @@ Split by subject, as the whole would pass the size one module should have; every
 importable from here."""
 
 from twentytwo.privacy.models.audit import AuditEvent
-from twentytwo.privacy.models.consent import ConsentChoice, MarketingChoice, Purpose
+from twentytwo.privacy.models.consent import (
+    ConsentChoice,
+    MarketingChoice,
+    MarketingPurpose,
+    Purpose,
+)
 from twentytwo.privacy.models.policy import PolicyNoticeSeen, PolicyVersion
 from twentytwo.privacy.models.registers import (
     Affiliate,
@@ -24,6 +29,7 @@ __all__ = [
     "DataRequestEvent",
     "LegalDisclosure",
     "MarketingChoice",
+    "MarketingPurpose",
     "PolicyNoticeSeen",
     "PolicyVersion",
     "Processor",

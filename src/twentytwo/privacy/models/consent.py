@@ -97,22 +97,46 @@ class ConsentChoice(models.Model):
         return self.advertising
 
 
-class MarketingChoice(models.Model):
-    """A listener's yes or no to mail about news, specials and surveys; never updated.
+class MarketingPurpose(models.TextChoices):
+    """What mail a listener may ask for, each on its own; ALL is what an objection covers."""
 
-    Marketing mail needs a prior opt-in, so a listener with no row gets none. The latest row
-    is the choice in force; the earlier ones are the proof of what was agreed and when. An
-    objection (GDPR art. 21(2)) is absolute and takes one click."""
+    SPECIALS = "specials", _("specials")
+    SURVEYS = "surveys", _("surveys")
+    PRODUCTS = "products", _("new products and services")
+    ALL = "all", _("every kind of mail")
+
+    @classmethod
+    def asked(cls) -> list["MarketingPurpose"]:
+        """The purposes a listener opts in to one by one."""
+        return [cls.SPECIALS, cls.SURVEYS, cls.PRODUCTS]
+
+
+class MarketingChoice(models.Model):
+    """A listener's yes or no to one kind of marketing mail; never updated.
+
+    Marketing mail needs a prior opt-in, confirmed from the address it goes to (double
+    opt-in), so a listener with no confirmed row for a purpose gets none of it. The latest
+    row of the purpose or of ALL is the choice in force; the earlier ones are the proof of
+    what was agreed and when. An objection (GDPR art. 21(2)) covers ALL, is absolute and
+    takes one click."""
 
     class Method(models.TextChoices):
-        OPT_IN = "opt_in", _("opted in")
-        OPT_OUT = "opt_out", _("opted out on the privacy page")
+        OPT_IN = "opt_in", _("opted in, not yet confirmed")
+        CONFIRMED = "confirmed", _("confirmed from the address")
+        OPT_OUT = "opt_out", _("opted out")
         OBJECTION = "objection", _("objected to direct marketing")
         # The link in a message, or a mail client's List-Unsubscribe.
         UNSUBSCRIBE_LINK = "unsubscribe", _("unsubscribed from a message")
+        # The mail service said the address bounced, or its owner marked a message as spam.
+        BOUNCED = "bounced", _("the address bounced or complained")
+
+    SUBSCRIBED = (Method.OPT_IN, Method.CONFIRMED)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="marketing_choices"
+    )
+    purpose = models.CharField(
+        _("purpose"), max_length=12, choices=MarketingPurpose.choices, default=MarketingPurpose.ALL
     )
     subscribed = models.BooleanField(_("receives marketing mail"))
     method = models.CharField(_("how"), max_length=16, choices=Method.choices)
@@ -130,9 +154,22 @@ class MarketingChoice(models.Model):
         indexes = [models.Index(fields=["user", "-chosen_at"], name="marketing_latest_of_user")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(method="opt_in", subscribed=True)
-                | Q(method__in=["opt_out", "objection", "unsubscribe"], subscribed=False),
+                condition=Q(method__in=["opt_in", "confirmed"], subscribed=True)
+                | Q(
+                    method__in=["opt_out", "objection", "unsubscribe", "bounced"],
+                    subscribed=False,
+                ),
                 name="marketing_method_matches_choice",
+            ),
+            # One asks for one kind of mail at a time; an objection is to all of it.
+            models.CheckConstraint(
+                condition=Q(
+                    method__in=["opt_in", "confirmed"],
+                    purpose__in=["specials", "surveys", "products"],
+                )
+                | Q(method="objection", purpose="all")
+                | Q(method__in=["opt_out", "unsubscribe", "bounced"]),
+                name="marketing_purpose_matches_method",
             ),
         ]
 

@@ -6,7 +6,6 @@ from django.contrib.auth.models import AbstractBaseUser
 
 from twentytwo.accounts.models import PROFILE_SOURCE_SELF, ProfileFact
 from twentytwo.accounts.selectors import profile_facts_for_user
-from twentytwo.privacy.models import MarketingChoice
 
 
 @dataclass(frozen=True)
@@ -37,13 +36,3 @@ def profile_fields_for_user(user: AbstractBaseUser) -> list[ProfileField]:
         )
         for kind, label in ProfileFact.Kind.choices
     ]
-
-
-def marketing_choice_in_force(user: AbstractBaseUser) -> MarketingChoice | None:
-    """Return the listener's latest marketing choice; None means no mail (never opted in)."""
-    return (
-        MarketingChoice.objects.filter(user=user)
-        .select_related("policy_version")
-        .order_by("-chosen_at", "-id")
-        .first()
-    )

@@ -17,12 +17,14 @@ from twentytwo.accounts.selectors import age_statement_for_user
 from twentytwo.privacy import erasure_links
 from twentytwo.privacy.erasure_links import ConfirmationError
 from twentytwo.privacy.export_files import export_zip_stream
+from twentytwo.privacy.models import MarketingPurpose
 from twentytwo.privacy.selectors import mydata as selectors
+from twentytwo.privacy.selectors.marketing import marketing_in_force
 from twentytwo.privacy.services import mydata as services
 from twentytwo.privacy.services.mydata import MyDataError
 
 CORRECTED = "Your profile is corrected."
-MARKETING_OBJECTED = "Your objection is recorded: we will send you no marketing mail."
+MARKETING_OBJECTED = "Recorded: we will send you no marketing mail of any kind."
 ERASED = "Your account is erased."
 
 
@@ -42,7 +44,10 @@ def my_data(request: HttpRequest) -> HttpResponse:
             {
                 "profile_fields": selectors.profile_fields_for_user(user),
                 "age_statement": age_statement_for_user(user),
-                "marketing": selectors.marketing_choice_in_force(user),
+                "marketing": [
+                    (MarketingPurpose(purpose), choice)
+                    for purpose, choice in marketing_in_force(user=user).items()
+                ],
             },
         )
     )
