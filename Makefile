@@ -54,12 +54,14 @@ demo: seed
 	$(PY) -m twentytwo collectstatic --no-input --verbosity 0
 	@echo "22tracks is on http://$(HOST):$(PORT)/ (sign in with \"Demo login\")"
 	@# Start the audience rollup and retention chains, the traffic log's retention and the
-	@# worker's heartbeat, the daily privacy retention run and the partners' monthly reports
+	@# worker's heartbeat, the daily privacy retention run, the partners' monthly reports and the
+	@# campaigns' sender
 	@# (nothing happens if they are queued).
 	@$(PY) -m twentytwo audience_rollup --schedule
 	@$(PY) -m twentytwo traffic_retention --schedule
 	@$(PY) -m twentytwo privacy_retention --schedule
 	@$(PY) -m twentytwo partner_reports --schedule
+	@$(PY) -m twentytwo outreach_send --schedule
 	@# The demo sign-in server and the task worker (rollups, retention) run beside the site and
 	@# stop when the site stops.
 	@$(PY) -m twentytwo demo_oidc --port $(DEMO_OIDC_PORT) & oidc=$$!; \

@@ -19,6 +19,7 @@ pytest_plugins = [
     "tests.support.listeners",
     "tests.support.oidc",
     "tests.support.policies",
+    "tests.support.smtp",
 ]
 
 

@@ -99,6 +99,7 @@ def test_each_app_declares_in_its_own_module():
         "privacy",
         "traffic",
         "partners",
+        "outreach",
     }
 
 

@@ -16,6 +16,7 @@ from tests.support.factories import CityFactory, CuratorFactory, GenreFactory
 from twentytwo.accounts.models import AgeStatement, GuardianConfirmation, ProfileFact
 from twentytwo.catalog.models import Track
 from twentytwo.favorites.models import DashboardVisit, Favorite
+from twentytwo.outreach.models import Campaign, Delivery, Subscriber
 from twentytwo.partners.models import (
     ApiToken,
     Invitation,
@@ -151,6 +152,7 @@ def person_with_everything(tag: str, *, policy: PolicyVersion, favorites: int = 
     )
     _released_about(user, tag)
     _partner_of(user, tag, email=email, tracks=tracks)
+    _mailed(user, tag, email=email)
     curator = CuratorFactory(name=f"DJ {tag}", slug=f"dj-{tag}")
     curator.accounts.add(user)
     return Person(
@@ -164,6 +166,21 @@ def person_with_everything(tag: str, *, policy: PolicyVersion, favorites: int = 
         consent_id=consent_id,
         tracks=tracks,
     )
+
+
+def _mailed(user, tag: str, *, email: str) -> None:
+    """A subscriber who got one campaign's message."""
+    Subscriber.objects.create(user=user, email=email, language="nl")
+    campaign = Campaign.objects.create(
+        name=f"Specials {tag}",
+        purpose="specials",
+        subject_en="Specials",
+        body_en="Specials.",
+        subject_nl="Aanbiedingen",
+        body_nl="Aanbiedingen.",
+        status="sent",
+    )
+    Delivery.objects.create(campaign=campaign, user=user, status="sent", done_at=AT)
 
 
 def _partner_of(user, tag: str, *, email: str, tracks: list[Track]) -> None:

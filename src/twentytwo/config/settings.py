@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "twentytwo.traffic",
     "twentytwo.privacy",
     "twentytwo.partners",
+    "twentytwo.outreach",
     "django_tasks_db",
 ]
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("ratings/", ratings, name="ratings"),
     # The partner portal: released reports for labels, publishers, artists and curators.
     path("partners/", include("twentytwo.partners.urls")),
+    path("mail/", include("twentytwo.outreach.urls")),
     # Health, metrics and the operations dashboard; before the catch-alls too.
     path("", include("twentytwo.traffic.urls")),
     # The policy, cookie choices and, for a signed-in listener, their own data.

@@ -24,6 +24,7 @@ CATEGORIES = {
     "release": _("records of personal data released, to whom and why"),
     "staff_activity": _("who among staff did what, and when"),
     "editorial": _("curators' and artists' public names, biographies, pictures and links"),
+    "mailing": _("mail preferences (language, city) and which mailings were sent, and when"),
     "task_data": _("arguments and results of background work"),
     "traffic": _(
         "server log of requests: time, address asked for, answer, IP address (cut to its "
@@ -51,6 +52,10 @@ PURPOSES = {
     "partner_reports": _(
         "Giving labels, publishers, artists and advertisers statistics about how their "
         "tracks are listened to, never about a listener"
+    ),
+    "marketing_mail": _(
+        "Sending the mail a listener asked for and confirmed: specials, surveys, new products "
+        "and services"
     ),
     "background_work": _("Running scheduled work (rollups, retention) in the background"),
     "operations": _("Diagnosing problems with the servers, seeing trends and running the site"),

@@ -1,0 +1,23 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from twentytwo.accounts.services import age_statement_record
+
+
+def make_listener(name: str, *, adult: bool = True):
+    user = get_user_model().objects.create_user(username=name, email=f"{name}@example.org")
+    age_statement_record(user=user, adult=adult)
+    return user
+
+
+@pytest.fixture
+def listener(transactional_db, policy):
+    return make_listener("mira")
+
+
+@pytest.fixture
+def signed_in(listener) -> Client:
+    client = Client()
+    client.force_login(listener)
+    return client
