@@ -84,20 +84,11 @@ STAFF_PAGE = "staff ratings page, 31 days"
 def partners_run(workdir: Path) -> list[dict]:
     """Run this benchmark in a process of its own (for bench/run.py); return its lines."""
     print("measuring a month's partner report (setup takes a few minutes)...", flush=True)
-    done = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve())],
-        cwd=REPO,
-        env={**os.environ, "BENCH_PARTNER_VAR": str(workdir / "partners")},
-        capture_output=True,
-        text=True,
-        check=False,
+    import report
+
+    return report.script_lines(
+        Path(__file__).resolve(), env={"BENCH_PARTNER_VAR": str(workdir / "partners")}
     )
-    if done.returncode != 0:
-        raise RuntimeError(f"bench/partners.py failed:\n{(done.stdout + done.stderr)[-3000:]}")
-    lines = [json.loads(text) for text in done.stdout.splitlines() if text.startswith("{")]
-    for figures in lines:
-        print("  " + json.dumps(figures), flush=True)
-    return lines
 
 
 def verdicts(lines: list[dict]) -> list:

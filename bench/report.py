@@ -1,6 +1,9 @@
 """Print the results as a table with the targets, and keep them as JSON."""
 
 import json
+import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -171,3 +174,23 @@ def warnings(measurements: list[Measurement], *, cores: int) -> list[str]:
 def results_write(path: Path, document: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(document, indent=2) + "\n")
+
+
+def script_lines(script: Path, *, env: dict[str, str]) -> list[dict]:
+    """Run a benchmark script in a process of its own, with `env` added to this one's;
+    print its JSON lines indented and return them."""
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=script.parent.parent,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        output = (done.stdout + done.stderr)[-3000:]
+        raise RuntimeError(f"bench/{script.name} failed:\n{output}")
+    lines = [json.loads(text) for text in done.stdout.splitlines() if text.startswith("{")]
+    for figures in lines:
+        print("  " + json.dumps(figures), flush=True)
+    return lines

@@ -6,10 +6,12 @@ listening beacons against Django inserting the same rows, and the audience rollu
 of 1M events and over 10M (bench/audience.py); the tracks API with the site's access log on
 against the same with it off (bench/traffic.py); a month's partner report over 10M events
 against the exact staff computation of the same figures, and the staff ratings page over
-the same month (bench/partners.py).
+the same month (bench/partners.py); a campaign to 10,000 subscribers into a loopback SMTP
+server against Django's SMTP backend sending as many ready-made messages (bench/outreach.py).
 Everything runs on 127.0.0.1 and is stopped at the end, also on Ctrl-C or an error.
 BENCH_SECONDS sets the length of each measurement (default 10; each adds a short warm-up);
-BENCH_ONLY=streaming, api, audience, traffic or partners runs one part alone (default: all)."""
+BENCH_ONLY=streaming, api, audience, traffic, partners or outreach runs one part alone
+(default: all)."""
 
 import base64
 import contextlib
@@ -24,6 +26,7 @@ from pathlib import Path
 
 import audience
 import load
+import outreach
 import partners
 import report
 import servers
@@ -41,8 +44,9 @@ RANGES = "stream 64 KB ranges"
 TRACKS_API = "tracks API"
 GENRE_PAGE = "genre page"
 
-STREAMING, API, AUDIENCE, TRAFFIC, PARTNERS = "streaming", "api", "audience", "traffic", "partners"
-PARTS = (STREAMING, API, AUDIENCE, TRAFFIC, PARTNERS)
+STREAMING, API, AUDIENCE, TRAFFIC = "streaming", "api", "audience", "traffic"
+PARTNERS, OUTREACH = "partners", "outreach"
+PARTS = (STREAMING, API, AUDIENCE, TRAFFIC, PARTNERS, OUTREACH)
 PART_OF = {WHOLE_FILES: STREAMING, RANGES: STREAMING, TRACKS_API: API, GENRE_PAGE: API}
 UNKNOWN_PART = "BENCH_ONLY must be one of {parts}, not {value!r}."
 
@@ -135,6 +139,7 @@ def _verdicts(
     audience_results,
     traffic_results,
     partner_results=None,
+    outreach_results=None,
 ) -> list[report.Verdict]:
     # The streaming and API runs share one app server; its peak RSS is judged with them.
     app_rss = [row.result.server_peak_rss for row in measurements if row.role == "app"]
@@ -184,6 +189,8 @@ def _verdicts(
         found.extend(traffic.verdicts(traffic_results))
     if partner_results is not None:
         found.extend(partners.verdicts(partner_results))
+    if outreach_results is not None:
+        found.extend(outreach.verdicts(outreach_results))
     return found
 
 
@@ -268,7 +275,7 @@ def bench_run(*, seconds: float, warmup: float, parts: set[str]) -> dict:
     """Bring the servers up, measure every part asked for, print the tables; return the results."""
     started = time.time()
     scenarios, measurements, rest_rss, audience_results = [], [], 0, None
-    traffic_results = partner_results = None
+    traffic_results = partner_results = outreach_results = None
     with tempfile.TemporaryDirectory(prefix="bench-") as folder:
         workdir = Path(folder)
         if parts & {STREAMING, API}:
@@ -281,7 +288,11 @@ def bench_run(*, seconds: float, warmup: float, parts: set[str]) -> dict:
             traffic_results = traffic.traffic_run(workdir, seconds=seconds, warmup=warmup)
         if PARTNERS in parts:
             partner_results = partners.partners_run(workdir)
-    verdicts = _verdicts(measurements, parts, audience_results, traffic_results, partner_results)
+        if OUTREACH in parts:
+            outreach_results = outreach.outreach_run(workdir)
+    verdicts = _verdicts(
+        measurements, parts, audience_results, traffic_results, partner_results, outreach_results
+    )
     if measurements:
         print()
         print(report.measurements_table(measurements, cores=CORES))
@@ -351,6 +362,7 @@ def bench_run(*, seconds: float, warmup: float, parts: set[str]) -> dict:
         "audience": audience.as_dict(audience_results) if audience_results else None,
         "traffic": traffic.as_dict(traffic_results) if traffic_results else None,
         "partners": partner_results,
+        "outreach": outreach_results,
         "skipped": skipped,
         "verdicts": [verdict.as_dict() for verdict in verdicts],
     }

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from twentytwo.privacy.models import MarketingPurpose
+
 LANGUAGES = [("en", _("English")), ("nl", _("Dutch"))]
 
 
@@ -48,14 +50,12 @@ class Campaign(models.Model):
         SENDING = "sending", _("sending")
         SENT = "sent", _("sent")
 
-    class Purpose(models.TextChoices):
-        # The kinds of mail of privacy.MarketingPurpose that one opts in to.
-        SPECIALS = "specials", _("specials")
-        SURVEYS = "surveys", _("surveys")
-        PRODUCTS = "products", _("new products and services")
-
     name = models.CharField(_("name"), max_length=120)
-    purpose = models.CharField(_("kind of mail"), max_length=12, choices=Purpose.choices)
+    purpose = models.CharField(
+        _("kind of mail"),
+        max_length=12,
+        choices=[(p.value, p.label) for p in MarketingPurpose.asked()],
+    )
     subject_en = models.CharField(_("subject (English)"), max_length=150)
     body_en = models.TextField(_("text (English)"))
     subject_nl = models.CharField(_("subject (Dutch)"), max_length=150)
