@@ -20,6 +20,7 @@ pytest_plugins = [
     "tests.support.oidc",
     "tests.support.policies",
     "tests.support.smtp",
+    "tests.support.webhook",
 ]
 
 

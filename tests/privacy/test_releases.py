@@ -19,7 +19,9 @@ from twentytwo.privacy.services.releases import (
     RELEASE_NO_ACCOUNT,
     RELEASE_NO_FIELDS,
     SHARE_AFFILIATE_INACTIVE,
+    SHARE_NO_COMMITMENT,
     SHARE_NO_TRANSACTION,
+    SHARE_ROWS_OUTSIDE,
     affiliate_share_release,
     legal_disclosure_release,
     releasable_fields,
@@ -63,7 +65,11 @@ def officer():
 @pytest.fixture
 def paradiso():
     return Affiliate.objects.create(
-        name="Paradiso", agreement_reference="AGR-2027-1", active_from=dt.date(2027, 1, 1)
+        name="Paradiso",
+        agreement_reference="AGR-2027-1",
+        privacy_commitment="Uses entries only to send the tickets, deletes them after the show.",
+        committed_on=dt.date(2026, 12, 1),
+        active_from=dt.date(2027, 1, 1),
     )
 
 
@@ -174,6 +180,52 @@ def test_an_affiliate_whose_agreement_ended_gets_nothing(pinned, mira, paradiso)
         "affiliate": "Paradiso",
         "date": "2027-05-04",
     }
+
+
+def test_an_affiliate_without_a_privacy_commitment_gets_nothing(pinned, mira, paradiso):
+    paradiso.privacy_commitment = "  "
+    paradiso.save()
+    with pytest.raises(PrivacyError) as error:
+        affiliate_share_release(
+            affiliate=paradiso,
+            transaction_reference="TICKET-4",
+            user_id=mira.pk,
+            fields=SHARED,
+            deliver=lambda payload: pytest.fail("nothing may leave"),
+        )
+    assert str(error.value) == SHARE_NO_COMMITMENT % {"affiliate": "Paradiso"}
+    assert not AuditEvent.objects.exists()
+
+
+def test_a_share_narrowed_to_rows_hands_over_only_those_rows(pinned, mira, paradiso):
+    second = ProfileFact.objects.create(
+        user=mira, kind="locale", value="nl", source="google", received_at=NOW
+    )
+    delivered = []
+    share = affiliate_share_release(
+        affiliate=paradiso,
+        transaction_reference="TICKET-5",
+        user_id=mira.pk,
+        fields=["accounts.ProfileFact.value"],
+        rows={"accounts.ProfileFact": [second.pk]},
+        deliver=delivered.append,
+    )
+    assert delivered == [{"accounts.ProfileFact": [{"value": "nl"}]}]
+    assert share.audit.detail["commitment_of"] == "2026-12-01"
+
+
+def test_rows_of_a_model_not_shared_are_refused(pinned, mira, paradiso):
+    with pytest.raises(PrivacyError) as error:
+        affiliate_share_release(
+            affiliate=paradiso,
+            transaction_reference="TICKET-6",
+            user_id=mira.pk,
+            fields=["auth.User.email"],
+            rows={"accounts.ProfileFact": [1]},
+            deliver=lambda payload: pytest.fail("nothing may leave"),
+        )
+    assert str(error.value) == SHARE_ROWS_OUTSIDE % {"model": "accounts.ProfileFact"}
+    assert not AffiliateShare.objects.exists()
 
 
 def test_secrets_are_never_releasable():

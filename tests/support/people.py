@@ -16,7 +16,7 @@ from tests.support.factories import CityFactory, CuratorFactory, GenreFactory
 from twentytwo.accounts.models import AgeStatement, GuardianConfirmation, ProfileFact
 from twentytwo.catalog.models import Track
 from twentytwo.favorites.models import DashboardVisit, Favorite
-from twentytwo.outreach.models import Campaign, Delivery, Subscriber
+from twentytwo.outreach.models import Campaign, Delivery, Promotion, PromotionEntry, Subscriber
 from twentytwo.partners.models import (
     ApiToken,
     Invitation,
@@ -153,6 +153,7 @@ def person_with_everything(tag: str, *, policy: PolicyVersion, favorites: int = 
     _released_about(user, tag)
     _partner_of(user, tag, email=email, tracks=tracks)
     _mailed(user, tag, email=email)
+    _entered(user, tag, email=email)
     curator = CuratorFactory(name=f"DJ {tag}", slug=f"dj-{tag}")
     curator.accounts.add(user)
     return Person(
@@ -181,6 +182,36 @@ def _mailed(user, tag: str, *, email: str) -> None:
         status="sent",
     )
     Delivery.objects.create(campaign=campaign, user=user, status="sent", done_at=AT)
+
+
+def _entered(user, tag: str, *, email: str) -> None:
+    """An entry to a promotion run with an affiliate, handed over by its webhook."""
+    affiliate, _ = Affiliate.objects.get_or_create(
+        name="Paradiso", defaults={"agreement_reference": "AGR-1", "active_from": AT.date()}
+    )
+    promotion = Promotion.objects.create(
+        slug=f"tickets-{tag}",
+        title="Two tickets",
+        text="Two tickets.",
+        affiliate=affiliate,
+        fields=["name", "email", "postal_address", "answer"],
+        question="Which night?",
+        opens_at=AT - dt.timedelta(days=1),
+        closes_at=AT + dt.timedelta(days=1),
+    )
+    PromotionEntry.objects.create(
+        promotion=promotion,
+        user=user,
+        reference=uuid.uuid4().hex,
+        name=f"Entrant {tag}",
+        email=email,
+        postal_address=f"Weteringschans 6, {tag}",
+        answer=f"Friday {tag}",
+        entered_at=AT,
+        handed_over_at=AT,
+        handover_attempts=1,
+        handover_error=f"once refused {tag}",
+    )
 
 
 def _partner_of(user, tag: str, *, email: str, tracks: list[Track]) -> None:

@@ -25,6 +25,12 @@ RESERVED_CITY_SLUGS = frozenset(
         "dashboard",
         "ratings",
         "ops",
+        "partners",
+        "mail",
+        "promotions",
+        "healthz",
+        "readyz",
+        "metrics",
     }
 )
 CITY_SLUG_RESERVED = "“%(slug)s” is an address the site uses itself; choose another."

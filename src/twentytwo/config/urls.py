@@ -23,7 +23,8 @@ urlpatterns = [
     path("ratings/", ratings, name="ratings"),
     # The partner portal: released reports for labels, publishers, artists and curators.
     path("partners/", include("twentytwo.partners.urls")),
-    path("mail/", include("twentytwo.outreach.urls")),
+    # Mail a listener asked for, and promotions run with affiliates.
+    path("", include("twentytwo.outreach.urls")),
     # Health, metrics and the operations dashboard; before the catch-alls too.
     path("", include("twentytwo.traffic.urls")),
     # The policy, cookie choices and, for a signed-in listener, their own data.

@@ -1,13 +1,25 @@
 """Staff write campaigns here: a preview of both languages, a test to their own address,
-and "start now", after which the campaign page shows its progress."""
+and "start now", after which the campaign page shows its progress. Promotions too: what
+they ask (and so share), their entries' hand-over, and the CSV for the affiliate."""
+
+import csv
 
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
+from django.http import StreamingHttpResponse
 from django.utils.html import format_html
 
 from twentytwo.core.admin_records import RecordAdmin
-from twentytwo.outreach.models import LANGUAGES, Campaign, Delivery, Subscriber
+from twentytwo.outreach.models import (
+    LANGUAGES,
+    Campaign,
+    Delivery,
+    Promotion,
+    PromotionEntry,
+    Subscriber,
+)
+from twentytwo.outreach.selectors import promotion_entries_csv, promotion_progress
 from twentytwo.outreach.services import OutreachError
 from twentytwo.outreach.services.campaigns import (
     campaign_check,
@@ -16,6 +28,7 @@ from twentytwo.outreach.services.campaigns import (
     campaign_start,
     campaign_test_send,
 )
+from twentytwo.outreach.services.promotions import promotion_check, promotion_save
 from twentytwo.outreach.tasks import campaign_send_task
 
 PREVIEW_ADDRESS = "listener@example.org"
@@ -110,3 +123,76 @@ class SubscriberAdmin(RecordAdmin):
 class DeliveryAdmin(RecordAdmin):
     list_display = ["campaign", "user", "status", "done_at", "error"]
     list_filter = ["status", "campaign"]
+
+
+class PromotionForm(forms.ModelForm):
+    fields = forms.MultipleChoiceField(
+        label="asked, and shared with the affiliate",
+        choices=Promotion.Field.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Promotion
+        fields = ["slug", "title", "text", "affiliate", "fields", "question", "opens_at",
+                  "closes_at", "webhook_url"]  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        draft = Promotion(pk=self.instance.pk, **data)
+        before = None
+        if self.instance.pk:
+            before = Promotion.objects.values_list("fields", flat=True).get(pk=self.instance.pk)
+        try:
+            promotion_check(promotion=draft, fields_before=before)
+        except OutreachError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return data
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@admin.register(Promotion)
+class PromotionAdmin(admin.ModelAdmin):
+    form = PromotionForm
+    list_display = ["title", "affiliate", "opens_at", "closes_at", "progress"]
+    readonly_fields = ["webhook_secret", "progress"]
+    actions = ["entries_csv"]
+
+    def save_model(self, request, obj, form, change):
+        promotion_save(promotion=obj, actor=request.user)
+
+    @admin.display(description="entries")
+    def progress(self, obj):
+        if obj.pk is None:
+            return "—"
+        p = promotion_progress(obj)
+        if not obj.webhook_url:
+            return f"{p.entries} entries (handed over by CSV)"
+        return f"{p.entries} entries, {p.handed_over} handed over, {p.failing} failing"
+
+    @admin.action(description="Download the entries for the affiliate (CSV)")
+    def entries_csv(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Choose one promotion: each CSV is for one affiliate.",
+                              messages.ERROR)  # fmt: skip
+            return None
+        promotion = queryset.get()
+        writer = csv.writer(_Echo())
+        response = StreamingHttpResponse(
+            (writer.writerow(row) for row in promotion_entries_csv(promotion)),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="entries-{promotion.slug}.csv"'
+        return response
+
+
+@admin.register(PromotionEntry)
+class PromotionEntryAdmin(RecordAdmin):
+    list_display = ["reference", "promotion", "entered_at", "handed_over_at", "handover_error"]
+    list_filter = ["promotion"]

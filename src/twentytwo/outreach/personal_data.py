@@ -1,4 +1,5 @@
-"""Personal data held by outreach: mail preferences and the record of each message sent.
+"""Personal data held by outreach: mail preferences, the record of each message sent, and
+entries to promotions run with affiliates.
 
 Read by the privacy app; plain data, so nothing here imports privacy."""
 
@@ -31,6 +32,41 @@ PERSONAL_DATA = {
             "error": "mailing",
         },
     },
+    "outreach.PromotionEntry": {
+        "owner": "user",
+        "subjects": ["listeners"],
+        "purpose": "affiliate_transactions",
+        "legal_basis": "consent",
+        "retention": [
+            {"while": "account"},
+            {
+                "days": 90,
+                "after": "promotion__closes_at",
+                "note": "time to draw, send the prizes and answer questions about them",
+            },
+        ],
+        "note": "each entry's asked fields go to the promotion's affiliate, as the page says",
+        "fields": {
+            "user": "online_identifier",
+            "reference": "online_identifier",
+            "name": "identity",
+            "email": "contact",
+            "postal_address": "promotion_entry",
+            "answer": "promotion_entry",
+            "entered_at": "promotion_entry",
+            "handed_over_at": "promotion_entry",
+            "handover_attempts": "promotion_entry",
+            "handover_error": "promotion_entry",
+        },
+    },
+    "outreach.Promotion": {
+        "owner": None,
+        "subjects": ["staff"],
+        "purpose": "staff_accountability",
+        "legal_basis": "legitimate_interests",
+        "retention": {"kept": "what was promised, with whom and what it asked: the proof"},
+        "fields": {"created_by": "staff_activity"},
+    },
     "outreach.Campaign": {
         "owner": None,
         "subjects": ["staff"],
@@ -48,4 +84,9 @@ NOT_PERSONAL = {
     "outreach.Campaign.subject_nl": _CAMPAIGN_TEXT,
     "outreach.Campaign.body_en": _CAMPAIGN_TEXT,
     "outreach.Campaign.body_nl": _CAMPAIGN_TEXT,
+    "outreach.Promotion.title": "a promotion's published title",
+    "outreach.Promotion.text": "a promotion's published description",
+    "outreach.Promotion.question": "a promotion's published question",
+    "outreach.Promotion.fields": "the names of the fields an entry asks, not their values",
+    "outreach.Promotion.webhook_secret": "a signing key agreed with an affiliate",
 }

@@ -2,7 +2,8 @@
 
 `campaign_send_task` runs one campaign when its time comes; the chain
 `outreach_resume_task` looks every RESUME_EVERY for campaigns that are due or whose sender
-died (its hold ran out), so a crash costs a few minutes, never a message twice.
+died (its hold ran out), so a crash costs a few minutes, never a message twice; it also
+hands over promotion entries whose affiliate's webhook failed, backing off.
 `python -m twentytwo outreach_send --schedule` (run by `make demo` and at deploy) starts it."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.tasks import task
 
 from twentytwo.core.scheduling import task_schedule
 from twentytwo.outreach.services.campaigns import campaign_run, campaigns_resume
+from twentytwo.outreach.services.promotions import promotion_handover, promotion_handovers_resume
 
 RESUME_EVERY = timedelta(minutes=1)
 
@@ -24,9 +26,15 @@ def campaign_send_task(campaign_id: int) -> dict:
 
 
 @task()
-def outreach_resume_task() -> list[int]:
+def promotion_handover_task(entry_id: int) -> dict:
+    handover = promotion_handover(entry_id=entry_id)
+    return {"delivered": handover.delivered, "error": handover.error}
+
+
+@task()
+def outreach_resume_task() -> dict:
     try:
-        return campaigns_resume()
+        return {"campaigns": campaigns_resume(), "entries": promotion_handovers_resume()}
     finally:
         # A failed run must not end the chain.
         task_schedule(outreach_resume_task, delay=RESUME_EVERY)

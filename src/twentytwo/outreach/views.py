@@ -1,4 +1,5 @@
-"""The subscriptions page, and the two links in the mail: confirm and unsubscribe.
+"""The subscriptions page, the two links in the mail (confirm and unsubscribe), and the
+promotions run with affiliates.
 
 The links need no sign-in: the signed token names the account and the kind of mail. Each
 shows a page with one button, and acts only on POST, so a mail scanner that follows every
@@ -7,18 +8,28 @@ POST, which carries no CSRF token (the signed token is its credential)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from twentytwo.accounts.selectors import user_may_receive_mail
 from twentytwo.outreach import links
-from twentytwo.outreach.forms import SubscriptionsForm
+from twentytwo.outreach.forms import PromotionEntryForm, SubscriptionsForm
 from twentytwo.outreach.links import LinkError
-from twentytwo.outreach.selectors import subscriptions_of
+from twentytwo.outreach.selectors import (
+    promotion_by_slug,
+    promotion_entry_of,
+    promotions_open,
+    subscriptions_of,
+)
 from twentytwo.outreach.services import OutreachError
+from twentytwo.outreach.services import promotions as promotions_services
 from twentytwo.outreach.services import subscriptions as services
+from twentytwo.outreach.tasks import promotion_handover_task
 from twentytwo.privacy.models import MarketingPurpose
 from twentytwo.privacy.services.mydata import MyDataError
 
@@ -28,6 +39,7 @@ CONFIRMED = "Your address is confirmed: you will receive %(kind)s."
 UNSUBSCRIBED = "Done: you will receive no more %(kind)s."
 WITHDRAWN_ALL = "Done: we will send you no marketing mail of any kind."
 ONE_CLICK = "List-Unsubscribe=One-Click"
+ENTERED = "You are in. Your entry went to %(affiliate)s, and only what the page listed."
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -127,3 +139,43 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         # A mail client's one-click POST (RFC 8058) reads no page.
         return _private(HttpResponse(done, content_type="text/plain; charset=utf-8"))
     return _link_page(request, "outreach/link.html", {"done": done})
+
+
+@require_http_methods(["GET", "HEAD"])
+def promotions(request: HttpRequest) -> HttpResponse:
+    return render(request, "outreach/promotions.html", {"promotions": promotions_open()})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def promotion(request: HttpRequest, slug: str) -> HttpResponse:
+    found = promotion_by_slug(slug)
+    user = request.user
+    if request.method == "POST" and not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    entry = promotion_entry_of(found, user)
+    allowed = user.is_authenticated and user_may_receive_mail(user)
+    initial = {"name": user.get_full_name(), "email": user.email} if allowed else {}
+    form = PromotionEntryForm(found, request.POST or None, initial=initial)
+    error, status = "", 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            made = promotions_services.promotion_enter(
+                promotion=found, user=user, data=data, consent=data["consent"]
+            )
+        except OutreachError as exc:
+            error, status = str(exc), 400
+        else:
+            if found.webhook_url:
+                transaction.on_commit(lambda: promotion_handover_task.enqueue(made.pk))
+            messages.success(request, ENTERED % {"affiliate": found.affiliate.name})
+            return redirect("outreach:promotion", slug=found.slug)
+    context = {
+        "promotion": found,
+        "open": promotions_services.promotion_is_open(found),
+        "entry": entry,
+        "allowed": allowed,
+        "form": form,
+        "error": error,
+    }
+    return _private(render(request, "outreach/promotion.html", context, status=status))

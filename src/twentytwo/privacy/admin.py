@@ -139,7 +139,7 @@ class ProcessorAdmin(admin.ModelAdmin):
 
 @admin.register(Affiliate)
 class AffiliateAdmin(admin.ModelAdmin):
-    list_display = ["name", "agreement_reference", "active_from", "active_until"]
+    list_display = ["name", "agreement_reference", "committed_on", "active_from", "active_until"]
     search_fields = ["name"]
 
 

@@ -26,6 +26,10 @@ CATEGORIES = {
     "editorial": _("curators' and artists' public names, biographies, pictures and links"),
     "mailing": _("mail preferences (language, city) and which mailings were sent, and when"),
     "task_data": _("arguments and results of background work"),
+    "promotion_entry": _(
+        "entries to a promotion run with an affiliate: the postal address and answer given, "
+        "and when the entry went to the affiliate"
+    ),
     "traffic": _(
         "server log of requests: time, address asked for, answer, IP address (cut to its "
         "network after a week), browser family and referring site"

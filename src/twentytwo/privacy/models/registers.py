@@ -75,6 +75,10 @@ class Affiliate(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     agreement_reference = models.CharField(_("agreement"), max_length=200)
     contact = models.CharField(_("privacy contact"), max_length=300, blank=True)
+    # What the affiliate undertook for the data it receives, in the agreement's words, and
+    # the day it did: shown to a listener before they enter a joint promotion.
+    privacy_commitment = models.TextField(_("privacy commitment"), blank=True)
+    committed_on = models.DateField(_("committed on"), null=True, blank=True)
     active_from = models.DateField(_("from"))
     active_until = models.DateField(_("until"), null=True, blank=True)
 

@@ -9,7 +9,7 @@ released: the declarations say what exists and where it is."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
@@ -28,6 +28,11 @@ RELEASE_FIELD_NOT_RELEASABLE = (
 RELEASE_NO_ACCOUNT = "There is no account with number %(number)s."
 SHARE_NO_TRANSACTION = "Name the transaction the share is for: a share without one is refused."
 SHARE_AFFILIATE_INACTIVE = "%(affiliate)s has no agreement in force on %(date)s."
+SHARE_NO_COMMITMENT = (
+    "%(affiliate)s has no privacy commitment on record: add what it undertook, and when, "
+    "before it receives anyone's data."
+)
+SHARE_ROWS_OUTSIDE = "Only rows of the fields' own models can be chosen, not %(model)s."
 DISCLOSURE_WHO_WHY_WHAT = (
     "Say who asked, the legal basis relied on in detail, and what is released."
 )
@@ -74,14 +79,28 @@ def _fields_by_model(fields: Iterable[str]) -> dict[str, list[str]]:
     return grouped
 
 
-def account_data_collect(*, user_id: int, fields: Iterable[str]) -> Payload:
-    """Return the values of `fields` held for the account, per model, one dict per row."""
+Rows = Mapping[str, Collection[int]]
+
+
+def account_data_collect(
+    *, user_id: int, fields: Iterable[str], rows: Rows | None = None
+) -> Payload:
+    """Return the values of `fields` held for the account, per model, one dict per row.
+
+    `rows` narrows a model to the rows of those primary keys (still the account's own): a
+    promotion's entry is one row among the account's entries."""
     declared = declarations()
+    grouped = _fields_by_model(fields)
+    for model_label in rows or {}:
+        if model_label not in grouped:
+            raise PrivacyError(SHARE_ROWS_OUTSIDE % {"model": model_label})
     payload: Payload = {}
-    for model_label, names in _fields_by_model(fields).items():
+    for model_label, names in grouped.items():
         declaration = declared.models[model_label]
-        rows = declaration.model._default_manager.filter(**{declaration.owner: user_id})
-        payload[model_label] = list(rows.order_by("pk").values(*names))
+        found = declaration.model._default_manager.filter(**{declaration.owner: user_id})
+        if rows and model_label in rows:
+            found = found.filter(pk__in=list(rows[model_label]))
+        payload[model_label] = list(found.order_by("pk").values(*names))
     return payload
 
 
@@ -97,11 +116,15 @@ def affiliate_share_release(
     user_id: int,
     fields: Iterable[str],
     deliver: Deliver,
+    rows: Rows | None = None,
     shared_by: AbstractBaseUser | None = None,
     description: str = "",
     now: datetime | None = None,
 ) -> AffiliateShare:
-    """Share an account's data with an affiliate for one transaction, and record it."""
+    """Share an account's data with an affiliate for one transaction, and record it.
+
+    The affiliate must have an agreement in force and a privacy commitment on record; the
+    audit row keeps the day of that commitment beside the fields shared."""
     now = now or timezone.now()
     transaction_reference = transaction_reference.strip()
     if not transaction_reference:
@@ -115,9 +138,11 @@ def affiliate_share_release(
         raise PrivacyError(
             SHARE_AFFILIATE_INACTIVE % {"affiliate": affiliate.name, "date": today.isoformat()}
         )
+    if not affiliate.privacy_commitment.strip() or affiliate.committed_on is None:
+        raise PrivacyError(SHARE_NO_COMMITMENT % {"affiliate": affiliate.name})
     with transaction.atomic():
         _account_check(user_id)
-        payload = account_data_collect(user_id=user_id, fields=fields)
+        payload = account_data_collect(user_id=user_id, fields=fields, rows=rows)
         audit = AuditEvent.objects.create(
             kind=AuditEvent.Kind.AFFILIATE_SHARE,
             subject_user_id=user_id,
@@ -126,6 +151,7 @@ def affiliate_share_release(
             occurred_at=now,
             detail={
                 "affiliate": affiliate.name,
+                "commitment_of": affiliate.committed_on.isoformat(),
                 "transaction": transaction_reference,
                 "fields": fields,
                 "rows": {label: len(rows) for label, rows in payload.items()},

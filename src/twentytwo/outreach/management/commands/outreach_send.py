@@ -1,7 +1,9 @@
-"""Send every campaign that is due now, in the foreground (what the worker's chain does)."""
+"""Send every campaign that is due now and hand over promotion entries still waiting, in
+the foreground (what the worker's chain does)."""
 
 from twentytwo.core.commands import ChainCommand
 from twentytwo.outreach.services.campaigns import campaigns_resume
+from twentytwo.outreach.services.promotions import promotion_handovers_resume
 from twentytwo.outreach.tasks import outreach_tasks_schedule
 
 
@@ -15,3 +17,5 @@ class Command(ChainCommand):
     def run(self, **options):
         ran = campaigns_resume()
         self.stdout.write(f"campaigns sent: {ran or 'none due'}")
+        tried = promotion_handovers_resume()
+        self.stdout.write(f"promotion entries handed over again: {tried or 'none waiting'}")
