@@ -16,7 +16,18 @@ from tests.support.factories import CityFactory, CuratorFactory, GenreFactory
 from twentytwo.accounts.models import AgeStatement, GuardianConfirmation, ProfileFact
 from twentytwo.catalog.models import Track
 from twentytwo.favorites.models import DashboardVisit, Favorite
-from twentytwo.outreach.models import Campaign, Delivery, Promotion, PromotionEntry, Subscriber
+from twentytwo.outreach.models import (
+    Answer,
+    Campaign,
+    Delivery,
+    Promotion,
+    PromotionEntry,
+    Question,
+    Subscriber,
+    Survey,
+    SurveyResponse,
+    SurveyTicket,
+)
 from twentytwo.partners.models import (
     ApiToken,
     Invitation,
@@ -154,6 +165,7 @@ def person_with_everything(tag: str, *, policy: PolicyVersion, favorites: int = 
     _partner_of(user, tag, email=email, tracks=tracks)
     _mailed(user, tag, email=email)
     _entered(user, tag, email=email)
+    _answered(user, tag)
     curator = CuratorFactory(name=f"DJ {tag}", slug=f"dj-{tag}")
     curator.accounts.add(user)
     return Person(
@@ -212,6 +224,21 @@ def _entered(user, tag: str, *, email: str) -> None:
         handover_attempts=1,
         handover_error=f"once refused {tag}",
     )
+
+
+def _answered(user, tag: str) -> None:
+    """Answers to a survey that needed the account, given with it."""
+    survey = Survey.objects.create(
+        slug=f"survey-{tag}",
+        title="A survey",
+        account_reason="to send the winners a record",
+        opens_at=AT - dt.timedelta(days=1),
+        closes_at=AT + dt.timedelta(days=1),
+    )
+    question = Question.objects.create(survey=survey, kind="text", text="Why?")
+    response = SurveyResponse.objects.create(survey=survey, submitted_on=AT.date(), user=user)
+    Answer.objects.create(response=response, question=question, text=f"Because {tag}", scale=3)
+    SurveyTicket.objects.create(survey=survey, user=user)
 
 
 def _partner_of(user, tag: str, *, email: str, tracks: list[Track]) -> None:

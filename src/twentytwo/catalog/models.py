@@ -28,6 +28,8 @@ RESERVED_CITY_SLUGS = frozenset(
         "partners",
         "mail",
         "promotions",
+        "ads",
+        "surveys",
         "healthz",
         "readyz",
         "metrics",

@@ -375,6 +375,19 @@ if not (0 < PARTNER_EPSILON_PER_FIGURE <= 1):
 if PARTNER_MIN_LISTENERS < 2:
     raise ImproperlyConfigured("TWENTYTWO_PARTNER_MIN_LISTENERS must be at least 2.")
 
+# Advertising. A spot between tracks every N tracks (0: none, the default); the origins an
+# advertiser's own tag may come from, which the CSP names and nothing else. The tag loads
+# only in a browser that allowed advertising partners (outreach/static/outreach/ads.js).
+ADS_PLAYER_EVERY = env_int("TWENTYTWO_ADS_PLAYER_EVERY", 0)
+AD_TAG_ORIGINS = env_list("TWENTYTWO_AD_TAG_ORIGINS", [])
+if ADS_PLAYER_EVERY < 0:
+    raise ImproperlyConfigured("TWENTYTWO_ADS_PLAYER_EVERY is 0 (no spots) or more.")
+for _origin in AD_TAG_ORIGINS:
+    if urlsplit(_origin).path not in ("", "/") or urlsplit(_origin).scheme not in ("https", "http"):
+        raise ImproperlyConfigured(
+            f"TWENTYTWO_AD_TAG_ORIGINS holds origins (https://ads.example), not {_origin!r}."
+        )
+
 # Security headers, held to the Mozilla HTTP Observatory's checks (tests/config).
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -382,12 +395,12 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CSP = {
     "default-src": [CSP.NONE],
-    "script-src": [CSP.SELF],
+    "script-src": [CSP.SELF, *AD_TAG_ORIGINS],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *AD_TAG_ORIGINS],
     "media-src": [CSP.SELF],
     "font-src": [CSP.SELF],
-    "connect-src": [CSP.SELF],
+    "connect-src": [CSP.SELF, *AD_TAG_ORIGINS],
     "manifest-src": [CSP.SELF],
     # The sign-in button posts a form that redirects to the provider; browsers hold that
     # redirect to the page's form-action policy, so each provider's sign-in origin is allowed.

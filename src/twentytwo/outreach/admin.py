@@ -1,26 +1,37 @@
 """Staff write campaigns here: a preview of both languages, a test to their own address,
 and "start now", after which the campaign page shows its progress. Promotions too: what
-they ask (and so share), their entries' hand-over, and the CSV for the affiliate."""
+they ask (and so share), their entries' hand-over, and the CSV for the affiliate. And ads,
+with the places, cities, genres and dayparts they run in, and their counts."""
 
 import csv
+from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.http import StreamingHttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.html import format_html
 
+from twentytwo.audience.dayparts import DAYPARTS
 from twentytwo.core.admin_records import RecordAdmin
 from twentytwo.outreach.models import (
     LANGUAGES,
+    Ad,
     Campaign,
     Delivery,
     Promotion,
     PromotionEntry,
+    Question,
     Subscriber,
+    Survey,
 )
-from twentytwo.outreach.selectors import promotion_entries_csv, promotion_progress
+from twentytwo.outreach.selectors.ads import AD_DAYPARTS, ad_totals
+from twentytwo.outreach.selectors.promotions import promotion_entries_csv, promotion_progress
+from twentytwo.outreach.selectors.surveys import survey_results
 from twentytwo.outreach.services import OutreachError
+from twentytwo.outreach.services.ads import ad_check
 from twentytwo.outreach.services.campaigns import (
     campaign_check,
     campaign_message,
@@ -29,6 +40,7 @@ from twentytwo.outreach.services.campaigns import (
     campaign_test_send,
 )
 from twentytwo.outreach.services.promotions import promotion_check, promotion_save
+from twentytwo.outreach.services.surveys import survey_check
 from twentytwo.outreach.tasks import campaign_send_task
 
 PREVIEW_ADDRESS = "listener@example.org"
@@ -37,7 +49,8 @@ PREVIEW_ADDRESS = "listener@example.org"
 class CampaignForm(forms.ModelForm):
     class Meta:
         model = Campaign
-        fields = ["name", "purpose", "cities", "subject_en", "body_en", "subject_nl", "body_nl"]
+        fields = ["name", "purpose", "survey", "cities", "subject_en", "body_en", "subject_nl",
+                  "body_nl"]  # fmt: skip
 
     def clean(self):
         data = super().clean()
@@ -196,3 +209,95 @@ class PromotionAdmin(admin.ModelAdmin):
 class PromotionEntryAdmin(RecordAdmin):
     list_display = ["reference", "promotion", "entered_at", "handed_over_at", "handover_error"]
     list_filter = ["promotion"]
+
+
+class AdForm(forms.ModelForm):
+    places = forms.MultipleChoiceField(
+        choices=Ad.Place.choices, widget=forms.CheckboxSelectMultiple
+    )
+    dayparts = forms.MultipleChoiceField(
+        label="dayparts (none: all day)",
+        choices=[(name, name) for name in AD_DAYPARTS if name in DAYPARTS],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Ad
+        fields = ["name", "advertiser", "places", "format", "headline", "text", "link_url",
+                  "image", "audio", "tag_url", "cities", "genres", "dayparts", "starts_at",
+                  "ends_at", "weight"]  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        fields = {k: v for k, v in data.items() if k not in ("cities", "genres")}
+        try:
+            ad_check(ad=Ad(pk=self.instance.pk, **fields))
+        except OutreachError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return data
+
+
+@admin.register(Ad)
+class AdAdmin(admin.ModelAdmin):
+    form = AdForm
+    list_display = ["name", "advertiser", "format", "starts_at", "ends_at", "counted"]
+    list_filter = ["format", "advertiser"]
+    readonly_fields = ["counted"]
+
+    @admin.display(description="last 30 days")
+    def counted(self, obj):
+        if obj.pk is None:
+            return "—"
+        today = timezone.localdate()
+        totals = ad_totals(ad_ids=[obj.pk], first=today - timedelta(days=29), last=today)
+        if not totals:
+            return "not shown yet"
+        return "; ".join(f"{t.place}: {t.impressions} shown, {t.clicks} clicked" for t in totals)
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    fields = ["position", "kind", "text", "choices", "required"]
+    extra = 1
+
+
+class SurveyForm(forms.ModelForm):
+    class Meta:
+        model = Survey
+        fields = ["slug", "title", "intro", "on_site", "account_reason", "opens_at", "closes_at"]
+
+
+@admin.register(Survey)
+class SurveyAdmin(admin.ModelAdmin):
+    form = SurveyForm
+    inlines = [QuestionInline]
+    list_display = ["title", "on_site", "opens_at", "closes_at", "answered"]
+    readonly_fields = ["results"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        try:
+            survey_check(survey=form.instance, questions=list(form.instance.questions.all()))
+        except OutreachError as exc:
+            self.message_user(request, f"{form.instance}: {exc}", messages.WARNING)
+
+    @admin.display(description="responses")
+    def answered(self, obj):
+        return obj.responses.count()
+
+    @admin.display(description="results")
+    def results(self, obj):
+        if obj.pk is None:
+            return "—"
+        responses, questions = survey_results(obj)
+        return render_to_string(
+            "admin/outreach/survey_results.html", {"responses": responses, "questions": questions}
+        )

@@ -1,7 +1,7 @@
 from django import forms
 
-from twentytwo.catalog.models import City
-from twentytwo.outreach.models import LANGUAGES, Promotion
+from twentytwo.catalog.models import City, Genre
+from twentytwo.outreach.models import LANGUAGES, Ad, Promotion
 from twentytwo.privacy.models import MarketingPurpose
 
 
@@ -46,3 +46,11 @@ class PromotionEntryForm(forms.Form):
                 label=str(label).capitalize(), required=False, widget=self.WIDGETS[name]
             )
         self.fields = asked | {"consent": self.fields["consent"]}
+
+
+class AdPlaceForm(forms.Form):
+    """Where an ad is asked for: the place, and the city and genre of the page (by id)."""
+
+    place = forms.ChoiceField(choices=Ad.Place.choices)
+    city = forms.ModelChoiceField(queryset=City.objects.all(), required=False)
+    genre = forms.ModelChoiceField(queryset=Genre.objects.select_related("city"), required=False)

@@ -1,4 +1,5 @@
-"""The signed links in outreach's mail: confirming an address, and unsubscribing.
+"""The signed links in outreach's mail: confirming an address, unsubscribing, and answering
+a survey.
 
 A link names one account and one kind of mail, signed with the site's secret under a salt
 of its own, so it cannot be made for another address or another purpose, nor used as the
@@ -14,6 +15,8 @@ from django.core import signing
 
 CONFIRM_SALT = "twentytwo.outreach.confirm"
 UNSUBSCRIBE_SALT = "twentytwo.outreach.unsubscribe"
+SURVEY_SALT = "twentytwo.outreach.survey"
+SURVEY_VALID = timedelta(days=60)
 CONFIRM_VALID = timedelta(days=7)
 # An unsubscribe link must work long after the message came (RFC 8058 asks for it).
 UNSUBSCRIBE_VALID = timedelta(days=400)
@@ -40,6 +43,12 @@ class Confirmation:
 class Unsubscribe:
     user_id: int
     purpose: str
+
+
+@dataclass(frozen=True)
+class SurveyInvite:
+    user_id: int
+    survey_id: int
 
 
 def confirmation_token(c: Confirmation) -> str:
@@ -72,3 +81,12 @@ def confirmation_of(token: str) -> Confirmation:
 def unsubscribe_of(token: str) -> Unsubscribe:
     user_id, purpose = _loads(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_VALID, size=2)
     return Unsubscribe(user_id, purpose)
+
+
+def survey_token(s: SurveyInvite) -> str:
+    return signing.dumps([s.user_id, s.survey_id], salt=SURVEY_SALT)
+
+
+def survey_invite_of(token: str) -> SurveyInvite:
+    user_id, survey_id = _loads(token, salt=SURVEY_SALT, max_age=SURVEY_VALID, size=2)
+    return SurveyInvite(user_id, survey_id)

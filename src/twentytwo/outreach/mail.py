@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from twentytwo.outreach.links import Unsubscribe, unsubscribe_token
+from twentytwo.outreach.links import SurveyInvite, Unsubscribe, survey_token, unsubscribe_token
 
 # What each kind of mail is called in the message's own language.
 KIND_NAMES = {
@@ -37,6 +37,13 @@ def site_url(path: str) -> str:
 def unsubscribe_url(*, user_id: int, purpose: str) -> str:
     token = unsubscribe_token(Unsubscribe(user_id=user_id, purpose=purpose))
     return site_url(reverse("outreach:unsubscribe", kwargs={"token": token}))
+
+
+def survey_url(*, user_id: int, survey) -> str:
+    """The recipient's own link to the survey: it answers for them once, without sign-in."""
+    token = survey_token(SurveyInvite(user_id=user_id, survey_id=survey.pk))
+    path = reverse("outreach:survey", kwargs={"slug": survey.slug})
+    return site_url(f"{path}?t={token}")
 
 
 def message(

@@ -11,4 +11,9 @@ urlpatterns = [
     path("mail/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("promotions/", views.promotions, name="promotions"),
     path("promotions/<slug:slug>/", views.promotion, name="promotion"),
+    path("surveys/", views.surveys, name="surveys"),
+    path("surveys/<slug:slug>/", views.survey, name="survey"),
+    path("ads/place/", views.ad_place, name="ad_place"),
+    path("ads/<int:ad_id>/click/", views.ad_click, name="ad_click"),
+    path("ads/<int:ad_id>/<str:part>", views.ad_file, name="ad_file"),
 ]

@@ -1,34 +1,50 @@
 """The subscriptions page, the two links in the mail (confirm and unsubscribe), and the
-promotions run with affiliates.
+promotions run with affiliates, surveys, and the ads of each place with their counts.
 
 The links need no sign-in: the signed token names the account and the kind of mail. Each
 shows a page with one button, and acts only on POST, so a mail scanner that follows every
 link changes nothing; the unsubscribe address also takes a mail client's RFC 8058 one-click
 POST, which carries no CSRF token (the signed token is its credential)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    JsonResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from twentytwo.accounts.selectors import user_may_receive_mail
 from twentytwo.outreach import links
-from twentytwo.outreach.forms import PromotionEntryForm, SubscriptionsForm
+from twentytwo.outreach.forms import AdPlaceForm, PromotionEntryForm, SubscriptionsForm
 from twentytwo.outreach.links import LinkError
-from twentytwo.outreach.selectors import (
+from twentytwo.outreach.models import Ad
+from twentytwo.outreach.selectors.ads import ad_choose
+from twentytwo.outreach.selectors.promotions import (
     promotion_by_slug,
     promotion_entry_of,
     promotions_open,
-    subscriptions_of,
 )
+from twentytwo.outreach.selectors.subscriptions import subscriptions_of
+from twentytwo.outreach.selectors.surveys import survey_answered_by, survey_by_slug, surveys_on_site
 from twentytwo.outreach.services import OutreachError
 from twentytwo.outreach.services import promotions as promotions_services
 from twentytwo.outreach.services import subscriptions as services
+from twentytwo.outreach.services import surveys as surveys_services
+from twentytwo.outreach.services.ads import ad_count
 from twentytwo.outreach.tasks import promotion_handover_task
 from twentytwo.privacy.models import MarketingPurpose
 from twentytwo.privacy.services.mydata import MyDataError
@@ -39,6 +55,7 @@ CONFIRMED = "Your address is confirmed: you will receive %(kind)s."
 UNSUBSCRIBED = "Done: you will receive no more %(kind)s."
 WITHDRAWN_ALL = "Done: we will send you no marketing mail of any kind."
 ONE_CLICK = "List-Unsubscribe=One-Click"
+SURVEY_THANKS = "Thank you: your answers are in."
 ENTERED = "You are in. Your entry went to %(affiliate)s, and only what the page listed."
 
 
@@ -179,3 +196,121 @@ def promotion(request: HttpRequest, slug: str) -> HttpResponse:
         "error": error,
     }
     return _private(render(request, "outreach/promotion.html", context, status=status))
+
+
+def _ad_json(ad: Ad, place: str) -> dict:
+    return {
+        "id": ad.pk,
+        "format": ad.format,
+        "headline": ad.headline,
+        "text": ad.text,
+        "by": ad.advertiser.name if ad.advertiser else "22tracks",
+        "link": reverse("outreach:ad_click", kwargs={"ad_id": ad.pk}) + f"?place={place}",
+        "image": reverse("outreach:ad_file", kwargs={"ad_id": ad.pk, "part": "image"})
+        if ad.image
+        else None,
+        "audio": reverse("outreach:ad_file", kwargs={"ad_id": ad.pk, "part": "audio"})
+        if ad.audio
+        else None,
+        # Loaded by ads.js only where the browser allowed advertising partners.
+        "tag": ad.tag_url or None,
+    }
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    patch_cache_control(response, no_store=True)
+    return response
+
+
+@require_http_methods(["GET", "HEAD"])
+def ad_place(request: HttpRequest) -> HttpResponse:
+    """The ad for a place, as JSON, counted as one impression; `{"ad": null}` when none runs.
+
+    Asked with no cookie (ads.js omits credentials), so nothing of the browser comes with it."""
+    form = AdPlaceForm(request.GET)
+    if not form.is_valid():
+        error = "; ".join(f"{name}: {' '.join(e)}" for name, e in form.errors.items())
+        return _no_store(JsonResponse({"detail": error}, status=400))
+    data = form.cleaned_data
+    if data["place"] == Ad.Place.PLAYER and not settings.ADS_PLAYER_EVERY:
+        return _no_store(JsonResponse({"ad": None}))
+    ad = ad_choose(place=data["place"], city=data["city"], genre=data["genre"])
+    if ad is None:
+        return _no_store(JsonResponse({"ad": None}))
+    ad_count(ad_id=ad.pk, place=data["place"], day=timezone.localdate())
+    return _no_store(JsonResponse({"ad": _ad_json(ad, data["place"])}))
+
+
+@require_http_methods(["GET", "HEAD"])
+def ad_click(request: HttpRequest, ad_id: int) -> HttpResponse:
+    """Count a click and go to the ad's link (the link is the ad's own: no open redirect)."""
+    ad = get_object_or_404(Ad, pk=ad_id)
+    place = request.GET.get("place", "")
+    if place not in ad.places:
+        return HttpResponseBadRequest("Unknown place for this ad.")
+    ad_count(ad_id=ad.pk, place=place, day=timezone.localdate(), clicked=True)
+    response = HttpResponseRedirect(ad.link_url)
+    response["Referrer-Policy"] = "no-referrer"
+    return _no_store(response)
+
+
+@require_http_methods(["GET", "HEAD"])
+def ad_file(request: HttpRequest, ad_id: int, part: str) -> HttpResponse:
+    ad = get_object_or_404(Ad, pk=ad_id)
+    stored = ad.image if part == "image" else ad.audio
+    if part not in ("image", "audio") or not stored:
+        raise Http404("This ad has no such file.")
+    return FileResponse(stored.open("rb"))
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def surveys(request: HttpRequest) -> HttpResponse:
+    return _private(render(request, "outreach/surveys.html", {"surveys": surveys_on_site()}))
+
+
+def _survey_user(request: HttpRequest, survey, token: str):
+    """Who answers: the account a mail's survey link names, or the signed-in listener."""
+    if token:
+        invite = links.survey_invite_of(token)
+        if invite.survey_id != survey.pk:
+            raise LinkError(links.LINK_BROKEN)
+        return services.link_user(invite.user_id)
+    return request.user if request.user.is_authenticated else None
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def survey(request: HttpRequest, slug: str) -> HttpResponse:
+    found = survey_by_slug(slug)
+    token = request.POST.get("t") or request.GET.get("t") or ""
+    try:
+        user = _survey_user(request, found, token)
+    except LinkError as exc:
+        return _link_page(request, "outreach/link.html", {"error": str(exc)}, 400)
+    if user is None:
+        return redirect_to_login(request.get_full_path())
+    context = {
+        "survey": found,
+        "token": token,
+        "open": surveys_services.survey_is_open(found),
+        "allowed": user_may_receive_mail(user),
+        "answered": survey_answered_by(found, user),
+        "error": "",
+    }
+    if request.method == "POST":
+        values = {
+            question.pk: request.POST.getlist(f"q{question.pk}")
+            for question in found.questions.all()
+        }
+        try:
+            surveys_services.survey_answer(
+                survey=found,
+                user=user,
+                values=values,
+                give_account=request.POST.get("give_account") == "on",
+            )
+        except OutreachError as exc:
+            context |= {"error": str(exc), "sent": request.POST}
+            return _link_page(request, "outreach/survey.html", context, 400)
+        return _link_page(request, "outreach/link.html", {"done": SURVEY_THANKS})
+    return _link_page(request, "outreach/survey.html", context)

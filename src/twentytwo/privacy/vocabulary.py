@@ -26,6 +26,10 @@ CATEGORIES = {
     "editorial": _("curators' and artists' public names, biographies, pictures and links"),
     "mailing": _("mail preferences (language, city) and which mailings were sent, and when"),
     "task_data": _("arguments and results of background work"),
+    "survey_answers": _(
+        "answers to surveys (kept without the account unless the survey needed it and the "
+        "listener agreed), and that an account answered"
+    ),
     "promotion_entry": _(
         "entries to a promotion run with an affiliate: the postal address and answer given, "
         "and when the entry went to the affiliate"
@@ -61,6 +65,7 @@ PURPOSES = {
         "Sending the mail a listener asked for and confirmed: specials, surveys, new products "
         "and services"
     ),
+    "surveys": _("Asking listeners what they think, in surveys they chose to answer"),
     "background_work": _("Running scheduled work (rollups, retention) in the background"),
     "operations": _("Diagnosing problems with the servers, seeing trends and running the site"),
 }

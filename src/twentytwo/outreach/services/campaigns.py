@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from twentytwo.outreach.mail import campaign_message_id, message, unsubscribe_url
+from twentytwo.outreach.mail import campaign_message_id, message, survey_url, unsubscribe_url
 from twentytwo.outreach.models import LANGUAGES, Campaign, Delivery, Subscriber
 from twentytwo.outreach.services import OutreachError
 from twentytwo.privacy.selectors.marketing import marketing_confirmed, marketing_confirmed_ever
@@ -35,6 +35,7 @@ EMPTY_PART = "The %(language)s %(part)s is empty: every recipient gets one of th
 SUBJECT_LINE = "A subject is one line: take the line break out of the %(language)s subject."
 NOT_A_DRAFT = "This campaign has already started; only a draft can be started."
 NO_ADDRESS = "Your account has no e-mail address to send the test to."
+SURVEY_NEEDS_SURVEYS = "A survey goes only to those who asked for surveys: choose that kind."
 
 Status = Campaign.Status
 
@@ -48,6 +49,8 @@ def campaign_check(*, campaign: Campaign) -> None:
                 raise OutreachError(EMPTY_PART % {"language": language, "part": part})
         if "\n" in subject or "\r" in subject:
             raise OutreachError(SUBJECT_LINE % {"language": language})
+    if campaign.survey_id is not None and campaign.purpose != "surveys":
+        raise OutreachError(SURVEY_NEEDS_SURVEYS)
 
 
 def campaign_message(
@@ -62,6 +65,9 @@ def campaign_message(
             "subject": getattr(campaign, f"subject_{language}"),
             "body": getattr(campaign, f"body_{language}"),
             "purpose": campaign.purpose,
+            "survey_link": survey_url(user_id=user_id, survey=campaign.survey)
+            if campaign.survey_id
+            else None,
         },
         unsubscribe=unsubscribe_url(user_id=user_id, purpose=campaign.purpose),
         message_id=message_id,

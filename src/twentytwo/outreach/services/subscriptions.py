@@ -103,7 +103,7 @@ def _send_now(mail, link: str) -> None:
     mail.send()
 
 
-def _user_of(user_id: int) -> AbstractBaseUser:
+def link_user(user_id: int) -> AbstractBaseUser:
     try:
         return get_user_model().objects.get(pk=user_id)
     except get_user_model().DoesNotExist as exc:
@@ -114,7 +114,7 @@ def subscription_confirm(*, token: str) -> MarketingChoice:
     """Confirm the address from the link in the mail; only the opt-in it answers, once."""
     confirmation = links.confirmation_of(token)
     _purpose(confirmation.purpose)
-    user = _user_of(confirmation.user_id)
+    user = link_user(confirmation.user_id)
     with transaction.atomic():
         current = marketing_in_force(user=user)[confirmation.purpose]
         followed_again = current is not None and current.method == Method.CONFIRMED
@@ -146,7 +146,7 @@ def subscription_unsubscribe(*, token: str) -> tuple[AbstractBaseUser, str]:
     """Stop the kind of mail the link was made for, for the account it names; no sign-in."""
     unsubscribe = links.unsubscribe_of(token)
     _purpose(unsubscribe.purpose)
-    user = _user_of(unsubscribe.user_id)
+    user = link_user(unsubscribe.user_id)
     subscription_withdraw(user=user, purpose=unsubscribe.purpose, method=Method.UNSUBSCRIBE_LINK)
     return user, unsubscribe.purpose
 

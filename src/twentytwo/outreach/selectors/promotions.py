@@ -1,4 +1,5 @@
-"""Reads of outreach for its pages, its admin and the affiliates' CSV."""
+"""Reads of promotions: the open ones, one by its address, a listener's entry, the
+affiliate's CSV and the hand-over's progress."""
 
 from __future__ import annotations
 
@@ -10,47 +11,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from twentytwo.accounts.selectors import user_may_receive_mail
-from twentytwo.outreach.models import Promotion, PromotionEntry, Subscriber
-from twentytwo.privacy.models import MarketingChoice, MarketingPurpose
-from twentytwo.privacy.selectors.marketing import marketing_in_force
-
-
-@dataclass(frozen=True)
-class Kind:
-    """One kind of mail on the subscriptions page, and where the listener stands."""
-
-    purpose: str
-    label: str
-    choice: MarketingChoice | None
-
-    @property
-    def state(self) -> str:
-        """none, opt_in (waiting for the address), confirmed, or how it was stopped."""
-        return self.choice.method if self.choice else "none"
-
-    @property
-    def wanted(self) -> bool:
-        return self.state in MarketingChoice.SUBSCRIBED
-
-
-@dataclass(frozen=True)
-class Subscriptions:
-    allowed: bool
-    kinds: list[Kind]
-    subscriber: Subscriber | None
-
-
-def subscriptions_of(user: AbstractBaseUser) -> Subscriptions:
-    in_force = marketing_in_force(user=user)
-    return Subscriptions(
-        allowed=user_may_receive_mail(user),
-        kinds=[
-            Kind(purpose=p.value, label=str(p.label), choice=in_force[p])
-            for p in MarketingPurpose.asked()
-        ],
-        subscriber=Subscriber.objects.filter(user=user).select_related("city").first(),
-    )
+from twentytwo.outreach.models import Promotion, PromotionEntry
 
 
 def promotions_open(now=None) -> list[Promotion]:
