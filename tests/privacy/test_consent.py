@@ -1,10 +1,12 @@
 """Cookie choices: recorded with the policy in force, written into the cookies the player and
 the beacons already obey, refused whole when they are not a choice."""
 
+import datetime as dt
 import uuid
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +31,7 @@ def choose(client, data, **headers):
 
 
 def consent_cookie(response) -> tuple[str, str]:
-    consent_id, _, advertising = response.cookies[CONSENT_COOKIE].value.partition(".")
+    consent_id, advertising, _purposes = response.cookies[CONSENT_COOKIE].value.split(".")
     return consent_id, advertising
 
 
@@ -257,3 +259,55 @@ def test_every_page_carries_the_same_hidden_banner_and_a_link_to_the_choices(cli
     ]
     footer_links = [a.attrs["href"] for a in page.all("a") if a.attrs.get("href") == CHOICES]
     assert len(footer_links) >= 2
+
+
+def publish_purposes_change(policy) -> PolicyVersion:
+    """A newer version in force that changes what the cookie choices ask."""
+    # The migrations' version takes effect the day they run: make room for one after it.
+    PolicyVersion.objects.filter(pk=policy.pk).update(
+        effective_on=timezone.localdate() - dt.timedelta(days=10)
+    )
+    cache.clear()
+    return PolicyVersion.objects.create(
+        number=policy.number + 1,
+        effective_on=timezone.localdate(),
+        text_en=policy.text_en,
+        text_nl=policy.text_nl,
+        cookie_purposes_changed=True,
+        published=True,
+        published_at=timezone.now(),
+    )
+
+
+def test_a_new_cookie_purpose_asks_once_more_and_keeps_the_old_answer_until_then(client, policy):
+    choose(client, {"choice": "accept_all"})
+    before = client.cookies[CONSENT_COOKIE].value
+    assert before.endswith(".1.0")  # answered under purposes no version had changed yet
+    newer = publish_purposes_change(policy)
+
+    page = page_of(client.get(CHOICES))
+    assert page.one("p", data_asked_again="")
+    # Until the new answer, the old one stands: advertising stays allowed.
+    checked = {i.attrs["name"]: i.attrs["value"] for i in page.all("input") if "checked" in i.attrs}
+    assert checked == {"audience_statistics": "on", "advertising": "on"}
+    banner = page_of(client.get("/about/")).one("section", data_cookie_banner="")
+    assert banner.attrs["data-purposes-version"] == str(newer.number)
+
+    response = choose(client, {"choice": "refuse_all"})
+    assert response.cookies[CONSENT_COOKIE].value.endswith(f".0.{newer.number}")
+    first, second = ConsentChoice.objects.order_by("id")
+    # The first answer is kept as it was given, under its own version.
+    assert (first.policy_version, first.advertising) == (policy, True)
+    assert (second.policy_version, second.advertising) == (newer, False)
+    assert not page_of(client.get(CHOICES)).all("p", data_asked_again="")
+
+
+def test_a_cookie_from_before_versions_were_kept_still_counts(client, policy):
+    consent_id = uuid.uuid4().hex
+    client.cookies[CONSENT_COOKIE] = f"{consent_id}.1"
+    page = page_of(client.get(CHOICES))
+    checked = {i.attrs["name"]: i.attrs["value"] for i in page.all("input") if "checked" in i.attrs}
+    assert checked["advertising"] == "on"
+    assert not page.all("p", data_asked_again="")
+    publish_purposes_change(policy)
+    assert page_of(client.get(CHOICES)).one("p", data_asked_again="")

@@ -2,18 +2,22 @@
 no cookie beyond the essential ones and the listener's is set, even after playing; refusing
 takes one click, like accepting, and the music plays on through either."""
 
+import datetime as dt
 import time
+import uuid
 from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.support.catalog import rotate_in
 from twentytwo.audience.listener import COUNTING_COOKIE, LISTENER_COOKIE
 from twentytwo.audience.models import ListenEvent
 from twentytwo.privacy.cookies import CONSENT_COOKIE
-from twentytwo.privacy.models import ConsentChoice
+from twentytwo.privacy.models import ConsentChoice, PolicyVersion
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -140,3 +144,39 @@ def test_global_privacy_control_shows_no_banner_and_allows_nothing(
     assert page.locator(BANNER).is_hidden()
     assert page.evaluate("() => window.twentytwoConsent.allows('advertising')") is False
     assert page.evaluate("() => window.twentytwoConsent.allows('audience_statistics')") is False
+
+
+def test_a_policy_that_changes_the_purposes_asks_once_more_and_the_old_answer_holds_till_then(
+    browser_visit, policy
+):
+    PolicyVersion.objects.filter(pk=policy.pk).update(
+        effective_on=timezone.localdate() - dt.timedelta(days=10)
+    )
+    PolicyVersion.objects.create(
+        number=policy.number + 1,
+        effective_on=timezone.localdate(),
+        text_en=policy.text_en,
+        text_nl=policy.text_nl,
+        cookie_purposes_changed=True,
+        published=True,
+        published_at=timezone.now(),
+    )
+    cache.clear()
+    host = urlsplit(browser_visit.base_url).hostname
+    # Advertising allowed, in a cookie from before the purposes changed.
+    browser_visit.context.add_cookies(
+        [{"name": CONSENT_COOKIE, "value": f"{uuid.uuid4().hex}.1", "domain": host, "path": "/"}]
+    )
+    page = browser_visit.open("/about/")
+    page.locator(BANNER).wait_for(state="visible")
+    assert page.locator("[data-cookie-banner-again]").is_visible()
+    assert page.evaluate("() => window.twentytwoConsent.allows('advertising')") is True
+
+    page.get_by_role("button", name="Refuse all").click()
+    page.locator(BANNER).wait_for(state="hidden")
+    assert page.evaluate("() => window.twentytwoConsent.allows('advertising')") is False
+    page.reload()
+    page.get_by_role("heading", level=1, name="About 22tracks").wait_for()
+    assert page.locator(BANNER).is_hidden()
+    (choice,) = ConsentChoice.objects.all()
+    assert choice.policy_version.number == policy.number + 1

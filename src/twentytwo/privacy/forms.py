@@ -21,9 +21,14 @@ def _releasable_choices() -> list[tuple[str, str]]:
 class PolicyVersionForm(forms.ModelForm):
     class Meta:
         model = PolicyVersion
-        fields = ["effective_on", "summary_en", "summary_nl", "text_en", "text_nl"]
+        fields = ["effective_on", "cookie_purposes_changed", "summary_en", "summary_nl", "text_en",
+                  "text_nl"]  # fmt: skip
         help_texts = {
             "effective_on": _("Today or later: publishing refuses a date that has passed."),
+            "cookie_purposes_changed": _(
+                "Tick when this version adds or changes a purpose the cookie choices ask "
+                "about: every browser that chose before is asked again, once."
+            ),
             "text_en": _('Blank lines between paragraphs; "## " starts a heading, "- " an item.'),
         }
 

@@ -203,6 +203,7 @@ NOT_PERSONAL = {
     "privacy.PolicyVersion.summary_en": "the published summary of a policy change",
     "privacy.PolicyVersion.summary_nl": "the published summary of a policy change",
     "privacy.Affiliate.name": "a company's name",
+    "privacy.PolicyVersion.cookie_purposes_changed": "whether a policy version asks again",
     "privacy.Affiliate.privacy_commitment": "what a company undertook, in its agreement",
     "privacy.Processor.name": "a company's name",
     "privacy.Processor.purpose": "what a company does for us",

@@ -25,6 +25,9 @@ class PolicyVersion(models.Model):
     # Plain text: paragraphs separated by blank lines, "## " starts a heading, "- " an item.
     text_en = models.TextField(_("text (English)"))
     text_nl = models.TextField(_("text (Dutch)"))
+    # The version changes what the cookie choices ask (a purpose added, or one changed):
+    # from the day it takes effect, a browser that chose before is asked again, once.
+    cookie_purposes_changed = models.BooleanField(_("changes the cookie purposes"), default=False)
     published = models.BooleanField(_("published"), default=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     # Staff accounts that published a version are kept (deactivated, not deleted): the

@@ -39,6 +39,25 @@ def policy_in_force_number(*, on: date | None = None) -> tuple[int, int] | None:
     return tuple(found) or None
 
 
+def cookie_purposes_version(*, on: date | None = None) -> int:
+    """Return the number of the newest version in force that changed the cookie purposes
+    (0 when none did): a choice made under an earlier one is asked again. Cached a minute."""
+    on = on or timezone.localdate()
+    key = f"privacy:cookie-purposes:{on.isoformat()}"
+    found = cache.get(key)
+    if found is None:
+        found = (
+            PolicyVersion.objects.filter(
+                published=True, effective_on__lte=on, cookie_purposes_changed=True
+            )
+            .order_by("-number")
+            .values_list("number", flat=True)
+            .first()
+        ) or 0
+        cache.set(key, found, POLICY_IN_FORCE_CACHE_SECONDS)
+    return found
+
+
 def policy_versions_in_effect(*, on: date | None = None) -> list[PolicyVersion]:
     """Return the version in force and every earlier one, newest first."""
     on = on or timezone.localdate()

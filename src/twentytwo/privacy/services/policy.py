@@ -34,7 +34,13 @@ def _texts_check(*, text_en: str, text_nl: str) -> None:
 
 
 def policy_version_draft_create(
-    *, effective_on: date, text_en: str, text_nl: str, summary_en: str = "", summary_nl: str = ""
+    *,
+    effective_on: date,
+    text_en: str,
+    text_nl: str,
+    summary_en: str = "",
+    summary_nl: str = "",
+    cookie_purposes_changed: bool = False,
 ) -> PolicyVersion:
     """Write a new draft, numbered after every version so far."""
     _texts_check(text_en=text_en, text_nl=text_nl)
@@ -49,6 +55,7 @@ def policy_version_draft_create(
             text_nl=text_nl,
             summary_en=summary_en,
             summary_nl=summary_nl,
+            cookie_purposes_changed=cookie_purposes_changed,
         )
 
 
@@ -60,6 +67,7 @@ def policy_version_draft_update(
     text_nl: str,
     summary_en: str = "",
     summary_nl: str = "",
+    cookie_purposes_changed: bool = False,
 ) -> PolicyVersion:
     """Change a draft; a published version is final."""
     _texts_check(text_en=text_en, text_nl=text_nl)
@@ -70,6 +78,7 @@ def policy_version_draft_update(
         version.effective_on = effective_on
         version.text_en, version.text_nl = text_en, text_nl
         version.summary_en, version.summary_nl = summary_en, summary_nl
+        version.cookie_purposes_changed = cookie_purposes_changed
         version.save()
     return version
 

@@ -18,6 +18,7 @@ from twentytwo.privacy import cookies
 from twentytwo.privacy.cookies import CookieState
 from twentytwo.privacy.models import ConsentChoice
 from twentytwo.privacy.selectors import consent as selectors
+from twentytwo.privacy.selectors.policy import cookie_purposes_version
 from twentytwo.privacy.services import consent as services
 
 CHOICE_UNKNOWN = "Choose “Accept all”, “Refuse all” or save your choice for each purpose."
@@ -148,5 +149,6 @@ def choices(request: HttpRequest) -> HttpResponse:
         consent_id=consent_id,
         audience_statistics=choice.audience_statistics,
         advertising=choice.advertising,
+        purposes_version=cookie_purposes_version(),
     )
     return _personal(response)

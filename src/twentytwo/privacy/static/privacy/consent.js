@@ -3,7 +3,9 @@
  *
  * Pages are the same for every visitor (they stay cookie-free and shareable), so the banner
  * is in every page, hidden, and shown here when the browser has made no choice (no
- * tt_consent cookie) and sends no Global Privacy Control. A choice made from the banner is
+ * tt_consent cookie) and sends no Global Privacy Control, or when its choice answered the
+ * cookie purposes of an older policy version than the banner's data-purposes-version: then
+ * it asks once more, and the earlier answer stays in force until the new one. A choice made from the banner is
  * posted with fetch, so the music keeps playing; the answer sets the cookies.
  *
  * window.twentytwoConsent.allows("advertising") is what any advertising partner's code
@@ -13,7 +15,7 @@
 (function () {
   "use strict";
 
-  const CONSENT = /(?:^|;\s*)tt_consent=([0-9a-f]{32})\.([01])(?:;|$)/;
+  const CONSENT = /(?:^|;\s*)tt_consent=([0-9a-f]{32})\.([01])(?:\.([0-9]{1,6}))?(?:;|$)/;
   const COUNTING_OFF = /(?:^|;\s*)tt_count=off(?:;|$)/;
   const listeners = [];
 
@@ -21,11 +23,18 @@
     return navigator.globalPrivacyControl === true;
   }
 
+  function purposesAsked() {
+    const element = banner();
+    return element ? Number(element.dataset.purposesVersion || 0) : 0;
+  }
+
   function state() {
     const consent = CONSENT.exec(document.cookie);
     const gpc = globalPrivacyControl();
+    const answered = consent !== null ? Number(consent[3] || 0) : -1;
     return {
-      chosen: consent !== null,
+      chosen: consent !== null && answered >= purposesAsked(),
+      askedAgain: consent !== null && answered < purposesAsked(),
       audienceStatistics: !gpc && !COUNTING_OFF.test(document.cookie),
       advertising: !gpc && consent !== null && consent[2] === "1",
       globalPrivacyControl: gpc,
@@ -63,6 +72,10 @@
     if (element) {
       const now = state();
       element.hidden = now.chosen || now.globalPrivacyControl;
+      const again = element.querySelector("[data-cookie-banner-again]");
+      if (again) {
+        again.hidden = !now.askedAgain;
+      }
     }
   }
 
