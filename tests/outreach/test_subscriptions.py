@@ -144,3 +144,18 @@ def test_an_unknown_kind_of_mail_is_refused(listener):
     response.force_login(listener)
     assert response.post(PAGE, {"kinds": ["jackpots"], "language": "en"}).status_code == 400
     assert not MarketingChoice.objects.exists()
+
+
+def test_the_dashboard_invites_once_and_says_nothing_after_any_choice(signed_in, listener):
+    dashboard = reverse("favorites:dashboard")
+    assert "data-mail-invitation" in signed_in.get(dashboard).content.decode()
+    services.subscription_opt_in(user=listener, purpose="specials")
+    services.subscription_withdraw(user=listener, purpose="specials")
+    assert "data-mail-invitation" not in signed_in.get(dashboard).content.decode()
+
+
+def test_the_dashboard_invites_no_one_under_18_without_a_guardian():
+    young = make_listener("sam", adult=False)
+    client = Client()
+    client.force_login(young)
+    assert "data-mail-invitation" not in client.get(reverse("favorites:dashboard")).content.decode()

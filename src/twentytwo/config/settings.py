@@ -1,6 +1,8 @@
 """The one settings module. Every value comes from the environment, with a default that
 runs the embedded configuration (SQLite and files under var/) on a laptop."""
 
+import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -72,6 +74,7 @@ INSTALLED_APPS = [
     "twentytwo.partners",
     "twentytwo.outreach",
     "django_tasks_db",
+    "anymail",
 ]
 
 MIDDLEWARE = [
@@ -507,5 +510,24 @@ _smtp = {
     },
 }
 _console = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
-MAILERS = {"default": _smtp if _email_host else _console}
+# Or an ESP's API through django-anymail: TWENTYTWO_ESP names it (postmark, mailgun,
+# sendgrid, amazon_ses, brevo, resend, …) and TWENTYTWO_ANYMAIL_<NAME> gives each of its
+# settings (TWENTYTWO_ANYMAIL_POSTMARK_SERVER_TOKEN, …). Its tracking webhook is at
+# /mail/esp/<esp>/tracking/, behind TWENTYTWO_ANYMAIL_WEBHOOK_SECRET ("user:password");
+# bounces and complaints stop the mail to that address (outreach/signals.py).
+ESP = env_str("TWENTYTWO_ESP", "")
+ANYMAIL = {
+    name.removeprefix("TWENTYTWO_ANYMAIL_"): value
+    for name, value in os.environ.items()
+    if name.startswith("TWENTYTWO_ANYMAIL_")
+}
+if ESP and not re.fullmatch(r"[a-z_]+", ESP):
+    raise ImproperlyConfigured(f"TWENTYTWO_ESP names an anymail ESP (postmark, …), not {ESP!r}.")
+if PRODUCTION and ESP and "WEBHOOK_SECRET" not in ANYMAIL:
+    raise ImproperlyConfigured(
+        "TWENTYTWO_ANYMAIL_WEBHOOK_SECRET must be set in production when TWENTYTWO_ESP is: "
+        "without it anyone could stop anyone's mail through the webhook."
+    )
+_esp = {"BACKEND": f"anymail.backends.{ESP}.EmailBackend"} if ESP else None
+MAILERS = {"default": _esp or (_smtp if _email_host else _console)}
 DEFAULT_FROM_EMAIL = env_str("TWENTYTWO_DEFAULT_FROM_EMAIL", "22tracks <noreply@localhost>")

@@ -23,6 +23,7 @@ SLOTS = {
     "page_end": "last in <body>, outside <main>: stays while pages change (a dialog)",
     "player": "in the player bar, after what is playing (the track is set by script)",
     "track_row": "at the end of a track's row, before its duration; `track` is the row's track",
+    "dashboard_start": "on a signed-in listener's dashboard, under its heading (an invitation)",
     "page_aside": (
         "after the content of the home, city and genre pages; `page_kind` names the page, "
         "`place_city` and `place_genre` are its city and genre, or None (an ad's place)"

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
@@ -27,9 +27,13 @@ from twentytwo.demo.media import GenreMedia, genre_media_render, track_audio
 from twentytwo.demo.plan import CityPlan, CuratorPlan, GenrePlan, Scale, TrackPlan, catalog_plan
 from twentytwo.demo.selectors import curator_by_slug
 from twentytwo.demo.styles import Recipe
+from twentytwo.outreach.models import Ad, Promotion, Question, Survey
+from twentytwo.outreach.services.ads import ad_check
+from twentytwo.outreach.services.promotions import promotion_save
 from twentytwo.partners.models import Membership, Organisation
 from twentytwo.partners.services.organisations import organisation_ensure, rights_set
 from twentytwo.partners.services.people import membership_grant
+from twentytwo.privacy.models import Affiliate
 
 SEED_SUMMARY = (
     "Seeded {cities} cities, {genres} genres, {tracks} tracks ({created} new) and "
@@ -281,3 +285,91 @@ def demo_partner_seed(
             account = SocialAccount.objects.create(user=user, provider=provider_id, uid=subject)
         membership_grant(organisation=organisation, user=account.user, role=Membership.Role.ADMIN)
     return organisation
+
+
+DEMO_AFFILIATE = "Paradiso Amsterdam"
+DEMO_PROMOTION_SLUG = "paradiso-night"
+DEMO_SURVEY_SLUG = "how-do-you-listen"
+DEMO_AD_NAME = "22tracks mail"
+
+
+def demo_outreach_seed(*, now: datetime | None = None) -> list[str]:
+    """Open a promotion with an affiliate, run a house ad and put a survey on the site, so
+    the demo shows each; return what it made. Running it again changes nothing."""
+    now = now or timezone.now()
+    made = []
+    with transaction.atomic():
+        affiliate, _new = Affiliate.objects.get_or_create(
+            name=DEMO_AFFILIATE,
+            defaults={
+                "agreement_reference": "DEMO-AGREEMENT-1",
+                "contact": "privacy@paradiso.example",
+                "privacy_commitment": (
+                    "Uses the entries only to draw the winners and send their tickets, and "
+                    "deletes them 30 days after the night."
+                ),
+                "committed_on": now.date(),
+                "active_from": now.date(),
+            },
+        )
+        if not Promotion.objects.filter(slug=DEMO_PROMOTION_SLUG).exists():
+            promotion_save(
+                promotion=Promotion(
+                    slug=DEMO_PROMOTION_SLUG,
+                    title="Two tickets for a night at Paradiso",
+                    text="Win two tickets for a 22tracks night at Paradiso, with the curators.",
+                    affiliate=affiliate,
+                    fields=[Promotion.Field.NAME, Promotion.Field.EMAIL],
+                    opens_at=now,
+                    closes_at=now + timedelta(days=60),
+                )
+            )
+            made.append(f"/promotions/{DEMO_PROMOTION_SLUG}/")
+        if not Ad.objects.filter(name=DEMO_AD_NAME).exists():
+            ad = Ad(
+                name=DEMO_AD_NAME,
+                places=[Ad.Place.HOME, Ad.Place.CITY, Ad.Place.GENRE],
+                headline="New tracks in your inbox",
+                text="Specials, surveys and news from 22tracks, only if you ask.",
+                link_url=f"{settings.SITE_URL}/mail/",
+                starts_at=now,
+                ends_at=now + timedelta(days=365),
+            )
+            ad_check(ad=ad)
+            ad.save()
+            made.append("a house ad on the home, city and genre pages")
+        if not Survey.objects.filter(slug=DEMO_SURVEY_SLUG).exists():
+            survey = Survey.objects.create(
+                slug=DEMO_SURVEY_SLUG,
+                title="How do you listen?",
+                on_site=True,
+                opens_at=now,
+                closes_at=now + timedelta(days=60),
+            )
+            kinds = Question.Kind
+            Question.objects.bulk_create(
+                [
+                    Question(
+                        survey=survey,
+                        position=1,
+                        kind=kinds.SINGLE,
+                        text="Where do you listen most?",
+                        choices="At home\nAt work\nOn the way",
+                    ),
+                    Question(
+                        survey=survey,
+                        position=2,
+                        kind=kinds.SCALE,
+                        text="How well do the playlists suit you?",
+                    ),
+                    Question(
+                        survey=survey,
+                        position=3,
+                        kind=kinds.TEXT,
+                        text="What would you like more of?",
+                        required=False,
+                    ),
+                ]
+            )
+            made.append(f"/surveys/{DEMO_SURVEY_SLUG}/")
+    return made

@@ -47,3 +47,9 @@ def subscriptions_of(user: AbstractBaseUser) -> Subscriptions:
         ],
         subscriber=Subscriber.objects.filter(user=user).select_related("city").first(),
     )
+
+
+def mail_invitation_due(user: AbstractBaseUser) -> bool:
+    """True for a listener who may get mail and has never made a marketing choice: the
+    dashboard invites them once; after any choice, a yes or a no, it says nothing more."""
+    return user_may_receive_mail(user) and not MarketingChoice.objects.filter(user=user).exists()

@@ -154,3 +154,24 @@ def subscription_unsubscribe(*, token: str) -> tuple[AbstractBaseUser, str]:
 def subscriptions_withdraw_all(*, user: AbstractBaseUser) -> MarketingChoice:
     """Stop every kind of mail: the objection of My data, audited there."""
     return marketing_objection_record(user=user)
+
+
+def subscriber_mail_refused(*, email: str, now=None) -> list[int]:
+    """Stop all marketing mail to an address the mail service says bounced for good, or
+    whose owner marked a message as spam; return the accounts it stopped.
+
+    Each kind of mail the account had asked for gets a BOUNCED row in privacy's ledger,
+    and the confirmed address is forgotten: mail starts again only after the listener
+    asks again and confirms an address that works."""
+    stopped = []
+    for subscriber in Subscriber.objects.filter(email__iexact=email.strip()).select_related("user"):
+        with transaction.atomic():
+            in_force = marketing_in_force(user=subscriber.user)
+            for purpose, choice in in_force.items():
+                if choice is not None and choice.method in MarketingChoice.SUBSCRIBED:
+                    marketing_choice_record(
+                        user=subscriber.user, purpose=purpose, method=Method.BOUNCED
+                    )
+            Subscriber.objects.filter(pk=subscriber.pk).update(email="")
+        stopped.append(subscriber.user_id)
+    return stopped

@@ -8,6 +8,7 @@ from twentytwo.demo.services import (
     DEMO_PARTNER_SUBJECT,
     demo_catalog_seed,
     demo_curator_account_seed,
+    demo_outreach_seed,
     demo_partner_seed,
 )
 
@@ -56,3 +57,5 @@ class Command(BaseCommand):
                 f'Sign in with "Demo login" as "{DEMO_PARTNER_SUBJECT}" to see the reports of '
                 f"{partner.name} ({partner.rights.count()} tracks) at /partners/."
             )
+        for made in demo_outreach_seed():
+            self.stdout.write(f"Demo outreach: {made}")
