@@ -21,3 +21,14 @@ def signed_in(listener) -> Client:
     client = Client()
     client.force_login(listener)
     return client
+
+
+@pytest.fixture
+def staff(policy) -> Client:
+    """A member of staff signed in to the admin."""
+    user = get_user_model().objects.create_superuser(
+        username="editor", email="editor@example.org", password=None
+    )
+    client = Client()
+    client.force_login(user)
+    return client

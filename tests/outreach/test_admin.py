@@ -3,9 +3,7 @@
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
 from tests.outreach.conftest import make_listener
@@ -22,16 +20,6 @@ FIELDS = {
     "subject_nl": "Winternacht",
     "body_nl": "Twee kaartjes.",
 }
-
-
-@pytest.fixture
-def staff(policy) -> Client:
-    user = get_user_model().objects.create_superuser(
-        username="editor", email="editor@example.org", password=None
-    )
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_a_campaign_without_its_dutch_text_is_not_saved(staff):

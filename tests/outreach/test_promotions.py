@@ -222,16 +222,6 @@ def test_the_affiliate_gets_a_signed_webhook_with_the_entry_and_nothing_else(
     assert len(webhook.received) == 2
 
 
-@pytest.fixture
-def staff(policy) -> Client:
-    user = get_user_model().objects.create_superuser(
-        username="editor", email="editor@example.org", password=None
-    )
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def test_staff_download_the_affiliate_s_csv_of_that_promotion_only(promotion, staff):
     mira, bram = make_listener("mira"), make_listener("bram")
     for user in (mira, bram):

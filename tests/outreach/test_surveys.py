@@ -205,6 +205,11 @@ def test_staff_see_aggregates_and_free_text_without_whose_it_is(policy):
     content = client.get(f"/admin/outreach/survey/{survey.pk}/change/").content.decode()
     assert 'data-responses="3"' in content and "note b" in content
     assert "never shown to partners" in content
+    # Answered: the questions are fixed, so the results keep meaning what they say.
+    assert 'name="questions-0-text"' not in content
+    fresh = make_survey(slug="fresh")
+    content = client.get(f"/admin/outreach/survey/{fresh.pk}/change/").content.decode()
+    assert 'name="questions-0-text"' in content
 
 
 def test_the_site_lists_open_surveys_to_signed_in_listeners(signed_in):

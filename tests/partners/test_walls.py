@@ -27,19 +27,17 @@ UUID = re.compile(
 )
 
 
-def audience_imports() -> dict[str, set[str]]:
+def audience_imports(app: str = "twentytwo.audience") -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     for path in PARTNERS.rglob("*.py"):
         if "migrations" in path.parts:
             continue
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
-                "twentytwo.audience"
-            ):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(app):
                 found.setdefault(str(path.relative_to(PARTNERS)), set()).add(node.module)
             elif isinstance(node, ast.Import):
                 for alias in node.names:
-                    if alias.name.startswith("twentytwo.audience"):
+                    if alias.name.startswith(app):
                         found.setdefault(str(path.relative_to(PARTNERS)), set()).add(alias.name)
     return found
 
@@ -55,6 +53,11 @@ def test_only_the_disclosure_layer_reads_audience_listening():
     }
     assert readers == {"disclosure.py"}
     assert audience_imports()["disclosure.py"] >= {"twentytwo.audience.selectors.bounded"}
+
+
+def test_only_the_disclosure_layer_reads_the_ads_sums_and_nothing_else_of_outreach():
+    found = audience_imports("twentytwo.outreach")
+    assert found == {"disclosure.py": {"twentytwo.outreach.selectors.ads"}}
 
 
 def test_no_partner_table_points_at_an_audience_table():

@@ -1,12 +1,10 @@
 """Cookie choices: recorded with the policy in force, written into the cookies the player and
 the beacons already obey, refused whole when they are not a choice."""
 
-import datetime as dt
 import uuid
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +12,7 @@ from django.utils.html import escape
 
 from tests.support.beacons import LISTENER, event, post_events, station
 from tests.support.html_pages import page_of
+from tests.support.policies import policy_changing_cookie_purposes
 from twentytwo.audience.ingestion import DROP_OPTED_OUT
 from twentytwo.audience.listener import COUNTING_COOKIE, LISTENER_COOKIE
 from twentytwo.privacy.cookies import CONSENT_COOKIE
@@ -261,29 +260,11 @@ def test_every_page_carries_the_same_hidden_banner_and_a_link_to_the_choices(cli
     assert len(footer_links) >= 2
 
 
-def publish_purposes_change(policy) -> PolicyVersion:
-    """A newer version in force that changes what the cookie choices ask."""
-    # The migrations' version takes effect the day they run: make room for one after it.
-    PolicyVersion.objects.filter(pk=policy.pk).update(
-        effective_on=timezone.localdate() - dt.timedelta(days=10)
-    )
-    cache.clear()
-    return PolicyVersion.objects.create(
-        number=policy.number + 1,
-        effective_on=timezone.localdate(),
-        text_en=policy.text_en,
-        text_nl=policy.text_nl,
-        cookie_purposes_changed=True,
-        published=True,
-        published_at=timezone.now(),
-    )
-
-
 def test_a_new_cookie_purpose_asks_once_more_and_keeps_the_old_answer_until_then(client, policy):
     choose(client, {"choice": "accept_all"})
     before = client.cookies[CONSENT_COOKIE].value
     assert before.endswith(".1.0")  # answered under purposes no version had changed yet
-    newer = publish_purposes_change(policy)
+    newer = policy_changing_cookie_purposes(policy)
 
     page = page_of(client.get(CHOICES))
     assert page.one("p", data_asked_again="")
@@ -309,5 +290,5 @@ def test_a_cookie_from_before_versions_were_kept_still_counts(client, policy):
     checked = {i.attrs["name"]: i.attrs["value"] for i in page.all("input") if "checked" in i.attrs}
     assert checked["advertising"] == "on"
     assert not page.all("p", data_asked_again="")
-    publish_purposes_change(policy)
+    policy_changing_cookie_purposes(policy)
     assert page_of(client.get(CHOICES)).one("p", data_asked_again="")

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from twentytwo.privacy.models import PolicyVersion
@@ -26,4 +27,24 @@ def policy(db) -> PolicyVersion:
         text_nl="## Wat we bewaren\n\nAlleen wat de dienst nodig heeft.",
         published=True,
         published_at=timezone.now() - dt.timedelta(days=31),
+    )
+
+
+def policy_changing_cookie_purposes(policy: PolicyVersion) -> PolicyVersion:
+    """Publish a version after `policy`, in force today, that changes the cookie purposes.
+
+    The migrations' version takes effect the day they run, so `policy` is moved back to
+    make room for one after it; the purposes version's cache is emptied."""
+    PolicyVersion.objects.filter(pk=policy.pk).update(
+        effective_on=timezone.localdate() - dt.timedelta(days=10)
+    )
+    cache.clear()
+    return PolicyVersion.objects.create(
+        number=policy.number + 1,
+        effective_on=timezone.localdate(),
+        text_en=policy.text_en,
+        text_nl=policy.text_nl,
+        cookie_purposes_changed=True,
+        published=True,
+        published_at=timezone.now(),
     )

@@ -2,22 +2,20 @@
 no cookie beyond the essential ones and the listener's is set, even after playing; refusing
 takes one click, like accepting, and the music plays on through either."""
 
-import datetime as dt
 import time
 import uuid
 from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.urls import reverse
-from django.utils import timezone
 
 from tests.support.catalog import rotate_in
+from tests.support.policies import policy_changing_cookie_purposes
 from twentytwo.audience.listener import COUNTING_COOKIE, LISTENER_COOKIE
 from twentytwo.audience.models import ListenEvent
 from twentytwo.privacy.cookies import CONSENT_COOKIE
-from twentytwo.privacy.models import ConsentChoice, PolicyVersion
+from twentytwo.privacy.models import ConsentChoice
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -149,19 +147,7 @@ def test_global_privacy_control_shows_no_banner_and_allows_nothing(
 def test_a_policy_that_changes_the_purposes_asks_once_more_and_the_old_answer_holds_till_then(
     browser_visit, policy
 ):
-    PolicyVersion.objects.filter(pk=policy.pk).update(
-        effective_on=timezone.localdate() - dt.timedelta(days=10)
-    )
-    PolicyVersion.objects.create(
-        number=policy.number + 1,
-        effective_on=timezone.localdate(),
-        text_en=policy.text_en,
-        text_nl=policy.text_nl,
-        cookie_purposes_changed=True,
-        published=True,
-        published_at=timezone.now(),
-    )
-    cache.clear()
+    policy_changing_cookie_purposes(policy)
     host = urlsplit(browser_visit.base_url).hostname
     # Advertising allowed, in a cookie from before the purposes changed.
     browser_visit.context.add_cookies(

@@ -259,9 +259,24 @@ class AdAdmin(admin.ModelAdmin):
 
 
 class QuestionInline(admin.TabularInline):
+    """A survey's questions, fixed once answers came in: results read answers against the
+    questions they answered."""
+
     model = Question
     fields = ["position", "kind", "text", "choices", "required"]
     extra = 1
+
+    def _open(self, obj) -> bool:
+        return obj is None or not obj.responses.exists()
+
+    def has_add_permission(self, request, obj=None):
+        return self._open(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._open(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._open(obj) and super().has_delete_permission(request, obj)
 
 
 class SurveyForm(forms.ModelForm):

@@ -51,6 +51,7 @@ from twentytwo.audience.selectors.bounded import (
     listening_final_through,
 )
 from twentytwo.catalog.models import City
+from twentytwo.outreach.selectors.ads import ad_totals, ads_of_advertiser, ads_with_places
 from twentytwo.partners.models import Organisation, Release, ReleasedView
 
 dp.enable_features("contrib")
@@ -140,7 +141,7 @@ def view_cost() -> float:
     return settings.PARTNER_EPSILON_PER_FIGURE * len(MEASURES)
 
 
-def view_key(*, organisation: Organisation, query: ReportQuery) -> str:
+def view_key(*, organisation: Organisation, query: ReportQuery | AdsQuery) -> str:
     """The key a view is kept under: a keyed digest of whose view it is and what it asks."""
     text = json.dumps(
         {"organisation": organisation.pk, "format": FORMAT, **query.canonical()}, sort_keys=True
@@ -343,6 +344,24 @@ def release(
     now = now or timezone.now()
     today = now.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
     query_check(query, today=today)
+    return _release(
+        organisation=organisation,
+        query=query,
+        cost=view_cost(),
+        figures=lambda: _figures(
+            query,
+            epsilon=settings.PARTNER_EPSILON_PER_FIGURE,
+            min_listeners=settings.PARTNER_MIN_LISTENERS,
+        ),
+        channel=channel,
+        person=person,
+        token=token,
+        now=now,
+    )
+
+
+def _release(*, organisation, query, cost, figures, channel, person, token, now) -> Released:
+    """The kept view of `query`, or a new one made by `figures()` and paid for, recorded."""
     key = view_key(organisation=organisation, query=query)
     with transaction.atomic():
         # One release at a time per organisation, so that two cannot both spend the last ε.
@@ -352,7 +371,6 @@ def release(
         )
         if again is not None:
             return again
-        cost = view_cost()
         budget = budget_of(organisation=organisation, now=now)
         if budget.spent + cost > budget.allowed + 1e-9:
             raise BudgetSpent(
@@ -369,15 +387,15 @@ def release(
                 },
                 renews=budget.renews,
             )
-        figures = _figures(
-            query,
-            epsilon=settings.PARTNER_EPSILON_PER_FIGURE,
-            min_listeners=settings.PARTNER_MIN_LISTENERS,
-        )
+        released_figures = figures()
         try:
             with transaction.atomic():
                 view = ReleasedView.objects.create(
-                    key=key, query=query.canonical(), figures=figures, epsilon=cost, created_at=now
+                    key=key,
+                    query=query.canonical(),
+                    figures=released_figures,
+                    epsilon=cost,
+                    created_at=now,
                 )
         except IntegrityError:
             # Released a moment ago by someone else of the organisation: theirs stands.
@@ -398,6 +416,132 @@ def release(
             at=now,
         )
     return Released(view=view, release=record, new=True)
+
+
+# --- Ads --------------------------------------------------------------------------------
+#
+# An advertiser's ads are counted without any id (outreach/selectors/ads.py): a page that
+# shows an ad asks for it once, and that request is one impression. So the unit protected
+# here is one page view, not one person: a figure changes by at most 1 when any one page
+# view (or one click) is left out, and it is noised for that, thresholded and accounted
+# like every other view. The method page says so.
+
+AD_MEASURES = ("impressions", "clicks")
+
+
+@dataclass(frozen=True)
+class AdsQuery:
+    """An advertiser's ads over a range of days. Ids only: it is the key's input."""
+
+    ads: tuple[int, ...]
+    first: date
+    last: date
+
+    def canonical(self) -> dict:
+        return {
+            "ads": sorted(self.ads),
+            "first": self.first.isoformat(),
+            "last": self.last.isoformat(),
+        }
+
+
+def ads_of(*, organisation: Organisation) -> tuple[int, ...]:
+    """The ids of the ads the organisation placed."""
+    return tuple(ad.id for ad in ads_of_advertiser(organisation_id=organisation.pk))
+
+
+def ads_view_cost() -> float:
+    return settings.PARTNER_EPSILON_PER_FIGURE * len(AD_MEASURES)
+
+
+def ads_query_check(query: AdsQuery, *, today: date) -> None:
+    if not query.ads:
+        raise Refused(_("This organisation has no ads yet."))
+    if query.first > query.last:
+        raise Refused(_("The range ends before it begins."))
+    days = (query.last - query.first).days + 1
+    if days > settings.PARTNER_MAX_DAYS:
+        raise Refused(
+            _("A report covers at most %(days)d days; this one asks for %(asked)d.")
+            % {"days": settings.PARTNER_MAX_DAYS, "asked": days}
+        )
+    if query.last >= today:
+        raise Refused(_("A report covers whole days up to yesterday."))
+
+
+def _ad_figures(query: AdsQuery, *, epsilon: float, minimum: int) -> dict:
+    ads = {ad.id: ad for ad in ads_with_places(ad_ids=list(query.ads))}
+    counted = {
+        (t.ad_id, t.place): t
+        for t in ad_totals(ad_ids=list(ads), first=query.first, last=query.last)
+    }
+    # Every place each ad may show in is a cell, shown in or not, and the total is a cell
+    # of its own: which cells exist never depends on who looked.
+    keys = [(ad_id, place) for ad_id in sorted(ads) for place in ads[ad_id].places]
+    true = {
+        measure: [getattr(counted[k], measure) if k in counted else 0 for k in keys]
+        for measure in AD_MEASURES
+    }
+    for measure in AD_MEASURES:
+        true[measure].append(sum(true[measure]))
+    noisy = {m: noised(true[m], sensitivity=1, epsilon=epsilon) for m in AD_MEASURES}
+    cells = []
+    for index, key in enumerate([*keys, (None, TOTAL)]):
+        ad_id, place = key
+        shown = noisy["impressions"][index]
+        if true["impressions"][index] < minimum or shown < minimum:
+            cells.append({"ad": ad_id, "place": place, "suppressed": True})
+            continue
+        clicks = max(0, noisy["clicks"][index])
+        cell = {"ad": ad_id, "place": place, "suppressed": False, "impressions": shown}
+        cell |= {"clicks": min(clicks, shown)} if clicks >= minimum else {"clicks_below": True}
+        cells.append(cell)
+    return {
+        "format": FORMAT,
+        "kind": "ads",
+        "query": query.canonical(),
+        "names": {str(ad_id): ads[ad_id].name for ad_id in ads},
+        "cells": cells,
+        "method": {
+            "mechanism": "discrete Laplace",
+            "library": f"OpenDP {version('opendp')}",
+            "unit": "one page view (ads are counted without any id)",
+            "epsilon_per_figure": epsilon,
+            "figures": list(AD_MEASURES),
+            "epsilon": epsilon * len(AD_MEASURES),
+            "sensitivity": 1,
+            "scale": 1 / epsilon,
+            "min_count": minimum,
+        },
+    }
+
+
+def release_ads(
+    *,
+    organisation: Organisation,
+    query: AdsQuery,
+    channel: str,
+    person=None,
+    token=None,
+    now: datetime | None = None,
+) -> Released:
+    """Release an advertiser's ad figures, as release() does a report view."""
+    now = now or timezone.now()
+    ads_query_check(query, today=now.astimezone(ZoneInfo(settings.TIME_ZONE)).date())
+    return _release(
+        organisation=organisation,
+        query=query,
+        cost=ads_view_cost(),
+        figures=lambda: _ad_figures(
+            query,
+            epsilon=settings.PARTNER_EPSILON_PER_FIGURE,
+            minimum=settings.PARTNER_MIN_LISTENERS,
+        ),
+        channel=channel,
+        person=person,
+        token=token,
+        now=now,
+    )
 
 
 def is_released(*, organisation: Organisation, query: ReportQuery) -> bool:

@@ -192,3 +192,49 @@ def report_of(view) -> Report:
         method=figures["method"],
         min_listeners=figures["method"]["min_listeners"],
     )
+
+
+@dataclass(frozen=True)
+class AdRow:
+    """One ad in one place, or the total: released figures, or None where suppressed."""
+
+    label: str
+    place: str
+    impressions: int | None
+    clicks: int | None
+    # Worked out from the released figures alone, capped at 100 %.
+    click_rate: float | None
+
+
+@dataclass(frozen=True)
+class AdFigures:
+    first: date
+    last: date
+    rows: list[AdRow]
+    method: dict
+
+
+def ad_figures_of(view) -> AdFigures:
+    figures = view.figures
+    rows = []
+    for cell in figures["cells"]:
+        label = figures["names"].get(str(cell["ad"]), "All ads") if cell["ad"] else "All ads"
+        impressions = None if cell["suppressed"] else cell["impressions"]
+        clicks = None if cell["suppressed"] or cell.get("clicks_below") else cell["clicks"]
+        rate = min(1.0, clicks / impressions) if clicks is not None and impressions else None
+        rows.append(
+            AdRow(
+                label=label,
+                place=cell["place"],
+                impressions=impressions,
+                clicks=clicks,
+                click_rate=rate,
+            )
+        )
+    query = figures["query"]
+    return AdFigures(
+        first=date.fromisoformat(query["first"]),
+        last=date.fromisoformat(query["last"]),
+        rows=rows,
+        method=figures["method"],
+    )

@@ -11,7 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from twentytwo.audience.dayparts import DAYPARTS, DEFAULT_DAYPART
 from twentytwo.audience.periods import DAY, STEPS
-from twentytwo.partners.disclosure import CURATOR_GROUPS, ReportQuery, yesterday_in_site
+from twentytwo.partners.disclosure import (
+    CURATOR_GROUPS,
+    AdsQuery,
+    ReportQuery,
+    ads_of,
+    yesterday_in_site,
+)
 from twentytwo.partners.models import Membership, Organisation
 from twentytwo.partners.selectors import (
     organisation_cities,
@@ -119,3 +125,19 @@ class RightsImportForm(forms.Form):
         label=_("CSV file"),
         help_text=_("Columns: organisation (its slug or name), and artist or label."),
     )
+
+
+class AdsForm(forms.Form):
+    """Which days of the organisation's ad figures (the last week up to yesterday if none)."""
+
+    first = forms.DateField(label=_("From"), required=False)
+    last = forms.DateField(label=_("To"), required=False)
+
+    def __init__(self, data, *, organisation: Organisation) -> None:
+        super().__init__(data)
+        self.organisation = organisation
+
+    def ads_query(self) -> AdsQuery:
+        last = self.cleaned_data.get("last") or yesterday_in_site()
+        first = self.cleaned_data.get("first") or last - timedelta(days=DEFAULT_DAYS - 1)
+        return AdsQuery(ads=ads_of(organisation=self.organisation), first=first, last=last)

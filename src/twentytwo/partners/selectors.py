@@ -110,15 +110,43 @@ def views_of(*, organisation: Organisation) -> list[ReleasedView]:
         ReleasedView.objects.filter(
             releases__organisation=organisation, releases__epsilon_spent__gt=0
         )
+        .exclude(query__has_key="ads")
         .distinct()
         .order_by("-created_at")
+    )
+
+
+def ad_views_of(*, organisation: Organisation) -> list[ReleasedView]:
+    """Every release of the organisation's ad figures, newest first."""
+    return list(
+        ReleasedView.objects.filter(
+            releases__organisation=organisation,
+            releases__epsilon_spent__gt=0,
+            query__has_key="ads",
+        )
+        .distinct()
+        .order_by("-created_at")
+    )
+
+
+def ad_view_of(*, organisation: Organisation, key: str) -> ReleasedView | None:
+    """Ad figures released to this organisation, by key; None for anyone else's."""
+    return (
+        ReleasedView.objects.filter(
+            key=key, releases__organisation=organisation, query__has_key="ads"
+        )
+        .distinct()
+        .first()
     )
 
 
 def view_of(*, organisation: Organisation, key: str) -> ReleasedView | None:
     """A view released to this organisation, by its key; None for anyone else's."""
     return (
-        ReleasedView.objects.filter(key=key, releases__organisation=organisation).distinct().first()
+        ReleasedView.objects.filter(key=key, releases__organisation=organisation)
+        .exclude(query__has_key="ads")
+        .distinct()
+        .first()
     )
 
 

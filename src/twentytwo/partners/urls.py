@@ -15,4 +15,5 @@ urlpatterns = [
     path("<slug:slug>/people/", views.people, name="people"),
     path("<slug:slug>/tokens/", views.tokens, name="tokens"),
     path("<slug:slug>/releases/", views.releases, name="releases"),
+    path("<slug:slug>/ads/", views.ads, name="ads"),
 ]

@@ -19,14 +19,16 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from twentytwo.catalog.models import Curator
 from twentytwo.partners import disclosure, exports
-from twentytwo.partners.figures import COLUMNS, report_of
-from twentytwo.partners.forms import InviteForm, TokenForm, ViewForm
+from twentytwo.partners.figures import COLUMNS, ad_figures_of, report_of
+from twentytwo.partners.forms import AdsForm, InviteForm, TokenForm, ViewForm
 from twentytwo.partners.models import Release
 from twentytwo.partners.selectors import (
     Access,
     access_invitation_by_id,
     access_membership_by_id,
     access_token_by_id,
+    ad_view_of,
+    ad_views_of,
     members_of,
     membership_events_of,
     monthly_reports_of,
@@ -365,6 +367,7 @@ def method(request: HttpRequest) -> HttpResponse:
         {
             "epsilon": epsilon,
             "view_epsilon": disclosure.view_cost(),
+            "ads_epsilon": disclosure.ads_view_cost(),
             "monthly": s.PARTNER_MONTHLY_EPSILON,
             "min_listeners": s.PARTNER_MIN_LISTENERS,
             "bounds": limits,
@@ -373,3 +376,51 @@ def method(request: HttpRequest) -> HttpResponse:
             "library": version("opendp"),
         },
     )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def ads(request: HttpRequest, slug: str) -> HttpResponse:
+    """An advertiser's ad figures: released per range, noised and thresholded."""
+    access = _access(request, slug)
+    organisation = access.organisation
+    form = AdsForm(request.POST if request.method == "POST" else None, organisation=organisation)
+    context = {
+        "access": access,
+        "organisation": organisation,
+        "form": form,
+        "released": ad_views_of(organisation=organisation),
+        "budget": disclosure.budget_of(organisation=organisation),
+        "tab": "ads",
+        "shown": None,
+        "error": "",
+    }
+    key = request.GET.get("view", "")
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "partners/ads.html", context, status=400)
+        try:
+            released = disclosure.release_ads(
+                organisation=organisation,
+                query=form.ads_query(),
+                channel=Release.Channel.PORTAL,
+                person=request.user,
+            )
+        except disclosure.Refused as exc:
+            context["error"] = exc.message
+            return render(request, "partners/ads.html", context, status=exc.status)
+        return redirect(
+            f"{reverse('partners:ads', kwargs={'slug': slug})}?view={released.view.key}"
+        )
+    if key:
+        view = ad_view_of(organisation=organisation, key=key)
+        if view is None:
+            raise Http404(_("There is no such report view."))
+        disclosure.hand_over(
+            organisation=organisation,
+            view=view,
+            channel=Release.Channel.PORTAL,
+            person=request.user,
+        )
+        context["shown"] = ad_figures_of(view)
+    return render(request, "partners/ads.html", context)

@@ -80,3 +80,25 @@ def ad_totals(*, ad_ids: list[int], first: date, last: date) -> list[AdTotals]:
         .order_by("ad_id", "place")
     )
     return [AdTotals(**row) for row in rows]
+
+
+@dataclass(frozen=True)
+class AdPlaces:
+    id: int
+    name: str
+    places: list[str]
+
+
+def ads_with_places(*, ad_ids: list[int]) -> list[AdPlaces]:
+    return [
+        AdPlaces(id=pk, name=name, places=list(places))
+        for pk, name, places in Ad.objects.filter(pk__in=ad_ids)
+        .order_by("pk")
+        .values_list("pk", "name", "places")
+    ]
+
+
+def ads_of_advertiser(*, organisation_id: int) -> list[AdPlaces]:
+    """The ads an organisation placed, with the places each may show in."""
+    ids = Ad.objects.filter(advertiser_id=organisation_id).values_list("pk", flat=True)
+    return ads_with_places(ad_ids=list(ids))
