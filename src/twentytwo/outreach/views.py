@@ -189,7 +189,7 @@ def promotion(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("outreach:promotion", slug=found.slug)
     context = {
         "promotion": found,
-        "open": promotions_services.promotion_is_open(found),
+        "open": found.is_open(),
         "entry": entry,
         "allowed": allowed,
         "form": form,
@@ -292,7 +292,7 @@ def survey(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "survey": found,
         "token": token,
-        "open": surveys_services.survey_is_open(found),
+        "open": found.is_open(),
         "allowed": user_may_receive_mail(user),
         "answered": survey_answered_by(found, user),
         "error": "",

@@ -4,8 +4,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from twentytwo.outreach.models.running import OpenForAWhile
 
-class Promotion(models.Model):
+
+class Promotion(OpenForAWhile):
     """A promotion run jointly with an affiliated business: a festival giveaway, a discount.
 
     What an entry asks is what the affiliate receives, field for field, and the page says so
@@ -17,8 +19,6 @@ class Promotion(models.Model):
         POSTAL_ADDRESS = "postal_address", _("your postal address")
         ANSWER = "answer", _("your answer to the question")
 
-    slug = models.SlugField(_("address"), unique=True)
-    title = models.CharField(_("title"), max_length=150)
     text = models.TextField(_("what it is"))
     affiliate = models.ForeignKey(
         "privacy.Affiliate",
@@ -29,32 +29,12 @@ class Promotion(models.Model):
     # Field values, in the order the form asks them.
     fields = models.JSONField(_("asked and shared"), default=list)
     question = models.CharField(_("question"), max_length=200, blank=True)
-    opens_at = models.DateTimeField(_("opens at"))
-    closes_at = models.DateTimeField(_("closes at"))
     # Empty: the affiliate gets its entries as a CSV from staff.
     webhook_url = models.URLField(_("affiliate's webhook"), blank=True)
     webhook_secret = models.CharField(_("webhook signing key"), max_length=64, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        related_name="+",
-        verbose_name=_("made by"),
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["-opens_at"]
+    class Meta(OpenForAWhile.Meta):
         verbose_name = _("promotion")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(closes_at__gt=models.F("opens_at")),
-                name="promotion_closes_after_it_opens",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.title
 
     def field_labels(self) -> list[str]:
         labels = dict(self.Field.choices)

@@ -6,43 +6,23 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from twentytwo.outreach.models.running import OpenForAWhile
 
-class Survey(models.Model):
+
+class Survey(OpenForAWhile):
     """Questions staff ask listeners: by mail to those who asked for surveys, or on the site.
 
     Answers are kept without the account, unless the survey says why it needs the account
     and the listener agrees to give it."""
 
-    slug = models.SlugField(_("address"), unique=True)
-    title = models.CharField(_("title"), max_length=150)
     intro = models.TextField(_("introduction"), blank=True)
     # Listed at /surveys/ for signed-in listeners, besides any campaign that links to it.
     on_site = models.BooleanField(_("shown on the site"), default=False)
     # Empty: answers never name the account.
     account_reason = models.CharField(_("why it needs the account"), max_length=300, blank=True)
-    opens_at = models.DateTimeField(_("opens at"))
-    closes_at = models.DateTimeField(_("closes at"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        related_name="+",
-        verbose_name=_("made by"),
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["-opens_at"]
+    class Meta(OpenForAWhile.Meta):
         verbose_name = _("survey")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(closes_at__gt=models.F("opens_at")),
-                name="survey_closes_after_it_opens",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.title
 
     @property
     def needs_account(self) -> bool:

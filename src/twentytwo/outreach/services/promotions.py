@@ -118,11 +118,6 @@ def promotion_save(*, promotion: Promotion, actor: AbstractBaseUser | None = Non
     return promotion
 
 
-def promotion_is_open(promotion: Promotion, now: datetime | None = None) -> bool:
-    now = now or timezone.now()
-    return promotion.opens_at <= now < promotion.closes_at
-
-
 def _clean(promotion: Promotion, data: dict[str, str]) -> dict[str, str]:
     labels = dict(Field.choices)
     values = {}
@@ -161,7 +156,7 @@ def promotion_enter(
     now = now or timezone.now()
     if not user_may_receive_mail(user):
         raise OutreachError(PROMOTION_NOT_FOR_YOU)
-    if not promotion_is_open(promotion, now):
+    if not promotion.is_open(now):
         raise OutreachError(
             PROMOTION_NOT_OPEN
             % {

@@ -43,11 +43,6 @@ def survey_check(*, survey: Survey, questions: list[Question]) -> None:
             raise OutreachError(CHOICES_MISSING % {"question": question.text})
 
 
-def survey_is_open(survey: Survey, now: datetime | None = None) -> bool:
-    now = now or timezone.now()
-    return survey.opens_at <= now < survey.closes_at
-
-
 def _answer(question: Question, raw: list[str]) -> Answer | None:
     """Read one question's submitted values into an unsaved Answer; None when left out."""
     values = [value.strip() for value in raw if value.strip()]
@@ -91,7 +86,7 @@ def survey_answer(
     now = now or timezone.now()
     if not user_may_receive_mail(user):
         raise OutreachError(SURVEY_NOT_FOR_YOU)
-    if not survey_is_open(survey, now):
+    if not survey.is_open(now):
         raise OutreachError(SURVEY_NOT_OPEN)
     if SurveyTicket.objects.filter(survey=survey, user=user).exists():
         raise OutreachError(ALREADY_ANSWERED)
