@@ -79,6 +79,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "twentytwo.core.security_headers.PermissionsPolicy",
     # Every error answer under /api/ in the API's JSON shape (api/errors.py).
     "twentytwo.api.errors.ApiErrorShapeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -106,11 +107,18 @@ MIDDLEWARE = [
 # no session, user, CSRF or page policy, and are most of the site's requests.
 FILE_ROUTE_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "twentytwo.core.security_headers.PermissionsPolicy",
+    "twentytwo.core.security_headers.PermissionsPolicy",
+    # Streams and pictures answer only for the site's own hosts, as every page does.
+    "twentytwo.core.hosts.HostCheckMiddleware",
 ]
 # Beacons (/api/events) run behind these: they are API answers, errors in its JSON shape.
 BEACON_ROUTE_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "twentytwo.core.security_headers.PermissionsPolicy",
+    "twentytwo.core.security_headers.PermissionsPolicy",
     "twentytwo.api.errors.ApiErrorShapeMiddleware",
+    "twentytwo.core.hosts.HostCheckMiddleware",
 ]
 
 ROOT_URLCONF = "twentytwo.config.urls"
@@ -396,6 +404,24 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# The browser features no page of the site uses, switched off for it and for anything it
+# might load; sound plays (the player), nothing else is asked for.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+)
 SECURE_CSP = {
     "default-src": [CSP.NONE],
     "script-src": [CSP.SELF, *AD_TAG_ORIGINS],

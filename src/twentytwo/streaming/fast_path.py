@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from django.conf import settings
 from django.core.files.storage import default_storage
 
+from twentytwo.core.hosts import host_allowed
 from twentytwo.core.security_headers import security_headers
 from twentytwo.streaming.ranges import RangeOutcome, range_header_parse
 from twentytwo.streaming.responses import STREAM_BLOCK_SIZE, audio_validators
@@ -63,6 +64,8 @@ class StreamFastPath:
             or environ.get("REQUEST_METHOD") != "GET"
             or settings.STREAM_ACCEL_REDIRECT_PREFIX
             or any(name in environ for name in _CONDITIONAL)
+            # Another host's request goes on, to be refused as every layer refuses it.
+            or not host_allowed(environ)
         ):
             return None
         try:
