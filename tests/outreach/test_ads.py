@@ -99,6 +99,8 @@ def test_the_place_answers_json_without_a_cookie_and_counts_a_sum(places, client
         None,
     )
     client.get(PLACE, {"place": "genre", "genre": house.pk})
+    client.head(PLACE, {"place": "genre", "genre": house.pk})  # shows nothing: not counted
+    assert client.head(body["link"]).status_code == 405
     click = client.get(body["link"])
     assert click.status_code == 302 and click["Location"] == "https://label.example/offer"
     assert click["Referrer-Policy"] == "no-referrer"
@@ -168,6 +170,14 @@ def test_an_ad_that_cannot_run_as_promised_is_refused(places, settings):
         ({"advertiser": label}, services.ADVERTISER_KIND % {"name": "Label"}),
         ({"format": "audio", "places": ["player"]}, services.AUDIO_NEEDS_FILE),
         ({"format": "audio", "audio": "ads/spot.mp3"}, services.AUDIO_ONLY_IN_PLAYER),
+        (
+            {"image": "ads/banner.html"},
+            services.FILE_KIND % {"part": "picture", "kinds": "gif, jpeg, jpg, png, webp"},
+        ),
+        (
+            {"format": "audio", "places": ["player"], "audio": "ads/spot.js"},
+            services.FILE_KIND % {"part": "audio", "kinds": "m4a, mp3, ogg, opus"},
+        ),
     ]
     for change, message in cases:
         with pytest.raises(OutreachError) as error:
@@ -176,3 +186,22 @@ def test_an_ad_that_cannot_run_as_promised_is_refused(places, settings):
     assert not Ad.objects.exists()
     made = make_ad("Good", advertiser=shop, tag_url="https://tags.example/t.js")
     assert Client().get(PLACE, {"place": "genre"}).json()["ad"]["tag"] == made.tag_url
+
+
+def test_a_running_ad_s_picture_is_served_as_a_picture_and_a_stopped_one_not_at_all(
+    places, client, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "ads").mkdir()
+    (tmp_path / "ads" / "banner.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    ad = make_ad("Banner", image="ads/banner.png")
+    picture = reverse("outreach:ad_file", kwargs={"ad_id": ad.pk, "part": "image"})
+    answer = client.get(picture)
+    assert answer.status_code == 200 and answer["Content-Type"] == "image/png"
+    assert "sandbox" in answer["Content-Security-Policy"]
+    Ad.objects.filter(pk=ad.pk).update(ends_at=timezone.now() - timedelta(minutes=1))
+    assert client.get(picture).status_code == 404
+    assert (
+        client.get(reverse("outreach:ad_file", kwargs={"ad_id": ad.pk, "part": "x"})).status_code
+        == 404
+    )

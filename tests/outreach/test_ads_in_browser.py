@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from twentytwo.outreach.models import Ad, AdCount
 from twentytwo.partners.models import Organisation
+from twentytwo.privacy.cookies import CONSENT_COOKIE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -79,6 +80,14 @@ def wait_for(condition, *, timeout: float = 10.0):
         time.sleep(0.05)
 
 
+def advertising_answer(visit) -> str | None:
+    """The advertising answer in the browser's consent cookie, once the choice came back."""
+    for cookie in visit.context.cookies():
+        if cookie["name"] == CONSENT_COOKIE:
+            return cookie["value"].split(".")[1]
+    return None
+
+
 def test_the_advertiser_s_tag_waits_for_consent_and_leaves_with_it(
     browser_visit, tagged_ad, ad_origin, house
 ):
@@ -107,16 +116,23 @@ def test_the_advertiser_s_tag_waits_for_consent_and_leaves_with_it(
     page.goto(browser_visit.base_url + reverse("privacy:cookie_choices"))
     page.get_by_label("Allow advertising partners").check()
     page.get_by_role("button", name="Save my choices").click()
-    page.wait_for_load_state()
+    wait_for(lambda: advertising_answer(browser_visit) == "1")
     page.goto(browser_visit.base_url + genre)
     wait_for(lambda: asked == ["/tag.js"])
     page.wait_for_function("document.documentElement.dataset.adTagRan === 'yes'")
+
+    # A page without the ad does not inherit the tag: it opens as a fresh page.
+    page.evaluate("window.sameDocument = true")
+    page.get_by_role("link", name="About").first.click()
+    page.get_by_role("heading", level=1, name="About 22tracks").wait_for()
+    assert page.evaluate("window.sameDocument") is None
+    assert page.evaluate("document.documentElement.dataset.adTagRan") is None
 
     # Withdrawn: the next page is fresh, and asks the advertiser's origin nothing.
     page.goto(browser_visit.base_url + reverse("privacy:cookie_choices"))
     page.get_by_label("Refuse advertising partners").check()
     page.get_by_role("button", name="Save my choices").click()
-    page.wait_for_load_state()
+    wait_for(lambda: advertising_answer(browser_visit) == "0")
     page.goto(browser_visit.base_url + genre)
     page.wait_for_selector("[data-ad-place] .ad__headline")
     page.wait_for_timeout(500)

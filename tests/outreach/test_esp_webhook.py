@@ -52,7 +52,23 @@ def postmark(record_type: str, email: str, **more) -> dict:
 
 @pytest.fixture
 def esp(settings):
+    settings.ESP = "postmark"
     settings.ANYMAIL = {"WEBHOOK_SECRET": SECRET}
+
+
+def test_only_the_service_the_site_sends_through_takes_reports_and_only_with_a_secret(
+    settings, policy, smtp
+):
+    mira = make_listener("mira")
+    confirmed(mira, smtp, "specials")
+    bounce = postmark("Bounce", "mira@example.org", Type="HardBounce", TypeCode=1)
+    settings.ESP, settings.ANYMAIL = "", {}
+    assert post(bounce, secret="").status_code == 404  # SMTP: no webhook at all
+    settings.ESP, settings.ANYMAIL = "mailgun", {"WEBHOOK_SECRET": SECRET}
+    assert post(bounce).status_code == 404  # another service's address
+    settings.ESP, settings.ANYMAIL = "postmark", {}
+    assert post(bounce, secret="").status_code == 404  # no secret: no webhook
+    assert marketing_in_force(user=mira)["specials"].method == "confirmed"
 
 
 def test_a_hard_bounce_stops_every_kind_of_mail_to_that_address(esp, policy, smtp):
@@ -74,10 +90,12 @@ def test_a_spam_complaint_stops_it_too(esp, policy, smtp):
     assert marketing_in_force(user=mira)["products"].method == "bounced"
 
 
-def test_a_delivery_report_changes_nothing(esp, policy, smtp):
+def test_a_delivery_report_or_a_soft_bounce_changes_nothing(esp, policy, smtp):
     mira = make_listener("mira")
     confirmed(mira, smtp, "specials")
     assert post(postmark("Delivery", "mira@example.org")).status_code == 200
+    soft = postmark("Bounce", "mira@example.org", Type="SoftBounce", TypeCode=4096)
+    assert post(soft).status_code == 200  # a full mailbox is no reason to stop for good
     assert marketing_in_force(user=mira)["specials"].method == "confirmed"
 
 

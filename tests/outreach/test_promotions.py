@@ -191,6 +191,12 @@ def test_the_affiliate_gets_a_signed_webhook_with_the_entry_and_nothing_else(
     entry = PromotionEntry.objects.get()
     assert task.args_kwargs["args"] == [entry.pk]
 
+    # The entry's own task makes the first try: the chain leaves a fresh entry alone.
+    assert services.promotion_handovers_resume() == []
+    webhook.status = 302  # a redirect is a failure, never followed with the signature
+    assert services.promotion_handover(entry_id=entry.pk).error == "the webhook answered 302"
+    assert len(webhook.received) == 1
+    PromotionEntry.objects.filter(pk=entry.pk).update(handover_attempts=0)
     webhook.status = 503  # the affiliate is down: nothing is lost, it is tried again
     assert services.promotion_handover(entry_id=entry.pk).error == "the webhook answered 503"
     entry.refresh_from_db()
@@ -219,7 +225,14 @@ def test_the_affiliate_gets_a_signed_webhook_with_the_entry_and_nothing_else(
     assert str(entry.user_id) not in json.loads(body)["fields"].values()
     # Handed over once: a second run sends nothing more.
     services.promotion_handover(entry_id=entry.pk)
-    assert len(webhook.received) == 2
+    assert len(webhook.received) == 3
+
+
+def test_a_webhook_on_a_private_network_gets_nothing(affiliate, listener):
+    promotion = make_promotion(affiliate, webhook_url="https://10.0.0.7/entries")
+    entry = services.promotion_enter(promotion=promotion, user=listener, data=ENTRY, consent=True)
+    handover = services.promotion_handover(entry_id=entry.pk)
+    assert (handover.delivered, handover.error) == (False, services.WEBHOOK_PRIVATE)
 
 
 def test_staff_download_the_affiliate_s_csv_of_that_promotion_only(promotion, staff):
@@ -231,6 +244,13 @@ def test_staff_download_the_affiliate_s_csv_of_that_promotion_only(promotion, st
             data={"name": user.username.title(), "email": user.email},
             consent=True,
         )
+    eve = make_listener("eve")
+    services.promotion_enter(
+        promotion=promotion,
+        user=eve,
+        data={"name": '=HYPERLINK("x")', "email": eve.email},
+        consent=True,
+    )
     other = make_promotion(promotion.affiliate, slug="other", title="Other")
     services.promotion_enter(
         promotion=other,
@@ -246,6 +266,7 @@ def test_staff_download_the_affiliate_s_csv_of_that_promotion_only(promotion, st
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0] == ["entry", "entered_at", "name", "email"]
     assert sorted(r[2:] for r in rows[1:]) == [
+        ['\'=HYPERLINK("x")', "eve@example.org"],  # text in a spreadsheet, not a formula
         ["Bram", "bram@example.org"],
         ["Mira", "mira@example.org"],
     ]
@@ -290,6 +311,28 @@ def test_staff_cannot_run_a_promotion_the_register_could_not_honour(affiliate, s
         consent=True,
     )
     change = f"/admin/outreach/promotion/{made.pk}/change/"
-    answer = staff.post(change, {**form, "question": "Which record?", "fields": ["name", "email"]})
-    assert services.FIELDS_FIXED in answer.content.decode()
-    assert Promotion.objects.get().fields == ["name", "answer"]
+    for changed in (
+        {"fields": ["name", "email"]},
+        {"question": "Which band?"},
+        {"webhook_url": "https://evil.example/hook"},
+        {"affiliate": Affiliate.objects.create(
+            name="Other", agreement_reference="X", privacy_commitment="Y",
+            committed_on=date(2026, 1, 1), active_from=date(2026, 1, 1),
+        ).pk},
+    ):  # fmt: skip
+        answer = staff.post(change, {**form, "question": "Which record?", **changed})
+        assert escape(services.FIELDS_FIXED) in answer.content.decode(), changed
+    kept = Promotion.objects.get()
+    assert (kept.fields, kept.question, kept.webhook_url, kept.affiliate) == (
+        ["name", "answer"],
+        "Which record?",
+        "",
+        affiliate,
+    )
+    # What entrants did not agree to may still change: the text, the closing time.
+    assert (
+        staff.post(
+            change, {**form, "question": "Which record?", "text": "Two records."}
+        ).status_code
+        == 302
+    )

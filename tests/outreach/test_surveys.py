@@ -22,6 +22,12 @@ from twentytwo.outreach.services.subscriptions import subscription_confirm, subs
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def one_at_a_time(settings):
+    """Answers go in one by one here; the batches are tested on their own, below."""
+    settings.SURVEY_BATCH = 1
+
+
 def make_survey(**changes) -> Survey:
     now = timezone.now()
     survey = Survey.objects.create(
@@ -150,6 +156,12 @@ def test_a_surveys_campaign_links_each_recipient_to_answer_once_without_signing_
     link = re.search(r"http://\S+/surveys/listening-2027/\?t=\S+", body).group(0)
     path = link.split("://", 1)[1].split("/", 1)[1]
 
+    # Without the link, a mail-only survey is not there, even for a signed-in listener.
+    other_listener = Client()
+    other_listener.force_login(make_listener("bram"))
+    assert other_listener.get(page(survey)).status_code == 404
+    assert other_listener.post(page(survey), form(survey)).status_code == 404
+
     anyone = Client()  # not signed in: the link is the credential
     token = path.split("?t=", 1)[1]
     assert anyone.get(f"/{path}").status_code == 200
@@ -218,3 +230,34 @@ def test_the_site_lists_open_surveys_to_signed_in_listeners(signed_in):
     content = signed_in.get(reverse("outreach:surveys")).content.decode()
     assert 'data-survey="listening-2027"' in content and "Hidden" not in content
     assert Client().get(reverse("outreach:surveys")).status_code == 302
+
+
+def test_answers_wait_and_go_in_together_in_random_order(settings, policy, monkeypatch):
+    settings.SURVEY_BATCH = 3
+    survey = make_survey()
+    shuffled = []
+
+    def reversed_order(items):
+        shuffled.append([p.pk for p in items])
+        return list(reversed(items))
+
+    monkeypatch.setattr(services, "_shuffle", reversed_order)
+    listeners = [make_listener(name) for name in ("a", "b", "c", "d")]
+    values = {q.pk: ["0"] if q.kind != "text" else [] for q in survey.questions.all()}
+    values[survey.questions.get(position=3).pk] = ["2"]
+    for listener in listeners[:2]:
+        services.survey_answer(survey=survey, user=listener, values=values)
+    assert not SurveyResponse.objects.exists() and survey.pending.count() == 2
+    services.survey_answer(survey=survey, user=listeners[2], values=values)
+    # The third brings the batch: all three go in at once, in the shuffled order.
+    assert SurveyResponse.objects.count() == 3 and survey.pending.count() == 0
+    assert len(shuffled) == 1 and len(shuffled[0]) == 3
+    assert survey_results(survey)[1][2].counts[1] == ("2", 3)
+
+    # What waits when the survey closes goes in then, whatever the batch.
+    services.survey_answer(survey=survey, user=listeners[3], values=values)
+    assert survey.pending.count() == 1
+    Survey.objects.filter(pk=survey.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
+    assert services.surveys_answers_flush_closed() == [survey.pk]
+    assert SurveyResponse.objects.count() == 4 and survey.pending.count() == 0
+    assert not SurveyResponse.objects.filter(user__isnull=False).exists()

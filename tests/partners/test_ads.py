@@ -92,10 +92,11 @@ def test_every_place_is_a_cell_small_ones_are_hidden_and_the_total_is_its_own(
     # Three impressions, and a place nobody saw: no number of either, anywhere.
     assert found[(tapes.pk, "city")] == {"ad": tapes.pk, "place": "city", "suppressed": True}
     assert found[(vinyl.pk, "home")]["suppressed"]
-    # The total is a figure of its own, noised with the cells (sensitivity 1 each), never
-    # the sum of the released cells: no difference of released figures gives back 3.
+    # The total is a figure of its own, noised with the cells (a page view moves its cell
+    # and the total: 2 in all), never the sum of the released cells: no difference of
+    # released figures gives back 3.
     impressions, clicks = drawn
-    assert impressions == ([2800, 0, 3, 2803], {"sensitivity": 1, "epsilon": 1.0})
+    assert impressions == ([2800, 0, 3, 2803], {"sensitivity": 2, "epsilon": 1.0})
     assert clicks[0] == [210, 0, 1, 211]
     assert released.view.figures["method"]["unit"].startswith("one page view")
     assert released.release.epsilon_spent == disclosure.ads_view_cost()
@@ -173,3 +174,16 @@ def test_the_portal_shows_released_ad_figures_and_nothing_to_other_organisations
         client.get(reverse("partners:view", kwargs={"slug": "concerto", "key": key})).status_code
         == 404
     )
+
+
+def test_a_day_outside_the_calendar_is_a_clear_400_on_the_ads_and_report_forms(advertiser, counted):
+    client = Client()
+    client.force_login(member(advertiser, "nina", role="admin"))
+    page = reverse("partners:ads", kwargs={"slug": "concerto"})
+    report = reverse("partners:release", kwargs={"slug": "concerto"})
+    for day in ("0001-01-01", "9999-12-31"):
+        for url in (page, report):
+            answer = client.post(url, {"first": day, "last": day})
+            assert answer.status_code == 400, (url, day)
+            assert "Choose days from" in answer.content.decode()
+    assert not Release.objects.exists()

@@ -386,6 +386,12 @@ if not (0 < PARTNER_EPSILON_PER_FIGURE <= 1):
 if PARTNER_MIN_LISTENERS < 2:
     raise ImproperlyConfigured("TWENTYTWO_PARTNER_MIN_LISTENERS must be at least 2.")
 
+# Survey answers kept without the account go in with this many others, in random order, so
+# the order rows were written in cannot tell whose they are.
+SURVEY_BATCH = env_int("TWENTYTWO_SURVEY_BATCH", 10)
+if SURVEY_BATCH < 1:
+    raise ImproperlyConfigured("TWENTYTWO_SURVEY_BATCH is 1 or more.")
+
 # Advertising. A spot between tracks every N tracks (0: none, the default); the origins an
 # advertiser's own tag may come from, which the CSP names and nothing else. The tag loads
 # only in a browser that allowed advertising partners (outreach/static/outreach/ads.js).
@@ -549,10 +555,10 @@ ANYMAIL = {
 }
 if ESP and not re.fullmatch(r"[a-z_]+", ESP):
     raise ImproperlyConfigured(f"TWENTYTWO_ESP names an anymail ESP (postmark, …), not {ESP!r}.")
-if PRODUCTION and ESP and "WEBHOOK_SECRET" not in ANYMAIL:
+if ESP and not ANYMAIL.get("WEBHOOK_SECRET"):
     raise ImproperlyConfigured(
-        "TWENTYTWO_ANYMAIL_WEBHOOK_SECRET must be set in production when TWENTYTWO_ESP is: "
-        "without it anyone could stop anyone's mail through the webhook."
+        "TWENTYTWO_ANYMAIL_WEBHOOK_SECRET must be set when TWENTYTWO_ESP is: without it "
+        "anyone could stop anyone's mail through the webhook."
     )
 _esp = {"BACKEND": f"anymail.backends.{ESP}.EmailBackend"} if ESP else None
 MAILERS = {"default": _esp or (_smtp if _email_host else _console)}

@@ -23,8 +23,6 @@ urlpatterns = [
     path("ratings/", ratings, name="ratings"),
     # The partner portal: released reports for labels, publishers, artists and curators.
     path("partners/", include("twentytwo.partners.urls")),
-    # The mail service's reports (bounces, complaints) through django-anymail's webhooks.
-    path("mail/esp/", include("anymail.urls")),
     # Mail a listener asked for, promotions run with affiliates, surveys and ads.
     path("", include("twentytwo.outreach.urls")),
     # Health, metrics and the operations dashboard; before the catch-alls too.

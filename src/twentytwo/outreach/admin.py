@@ -7,6 +7,7 @@ import csv
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db import transaction
 from django.http import StreamingHttpResponse
@@ -29,7 +30,7 @@ from twentytwo.outreach.models import (
 )
 from twentytwo.outreach.selectors.ads import AD_DAYPARTS, ad_totals
 from twentytwo.outreach.selectors.promotions import promotion_entries_csv, promotion_progress
-from twentytwo.outreach.selectors.surveys import survey_results
+from twentytwo.outreach.selectors.surveys import survey_answers_waiting, survey_results
 from twentytwo.outreach.services import OutreachError
 from twentytwo.outreach.services.ads import ad_check
 from twentytwo.outreach.services.campaigns import (
@@ -39,7 +40,11 @@ from twentytwo.outreach.services.campaigns import (
     campaign_start,
     campaign_test_send,
 )
-from twentytwo.outreach.services.promotions import promotion_check, promotion_save
+from twentytwo.outreach.services.promotions import (
+    promotion_check,
+    promotion_fixed,
+    promotion_save,
+)
 from twentytwo.outreach.services.surveys import survey_check
 from twentytwo.outreach.tasks import campaign_send_task
 
@@ -155,11 +160,8 @@ class PromotionForm(forms.ModelForm):
         if self.errors:
             return data
         draft = Promotion(pk=self.instance.pk, **data)
-        before = None
-        if self.instance.pk:
-            before = Promotion.objects.values_list("fields", flat=True).get(pk=self.instance.pk)
         try:
-            promotion_check(promotion=draft, fields_before=before)
+            promotion_check(promotion=draft, fixed=promotion_fixed(self.instance.pk))
         except OutreachError as exc:
             raise forms.ValidationError(str(exc)) from exc
         return data
@@ -314,5 +316,11 @@ class SurveyAdmin(admin.ModelAdmin):
             return "—"
         responses, questions = survey_results(obj)
         return render_to_string(
-            "admin/outreach/survey_results.html", {"responses": responses, "questions": questions}
+            "admin/outreach/survey_results.html",
+            {
+                "responses": responses,
+                "questions": questions,
+                "waiting": survey_answers_waiting(obj),
+                "batch": settings.SURVEY_BATCH,
+            },
         )

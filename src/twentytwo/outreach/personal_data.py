@@ -78,6 +78,18 @@ PERSONAL_DATA = {
         "note": "an answer names no one unless its response carries the account",
         "fields": {"chosen": "survey_answers", "scale": "survey_answers", "text": "survey_answers"},
     },
+    "outreach.PendingResponse": {
+        "owner": None,
+        "subjects": ["listeners"],
+        "purpose": "surveys",
+        "legal_basis": "consent",
+        "retention": {
+            "kept": "until enough answers have come, or the survey has closed (checked every "
+            "minute); then they become responses, in random order"
+        },
+        "note": "answers with no account, waiting to go in with others",
+        "fields": {"answers": "survey_answers", "submitted_on": "survey_answers"},
+    },
     "outreach.SurveyTicket": {
         "owner": "user",
         "subjects": ["listeners"],

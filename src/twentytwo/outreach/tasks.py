@@ -3,7 +3,8 @@
 `campaign_send_task` runs one campaign when its time comes; the chain
 `outreach_resume_task` looks every RESUME_EVERY for campaigns that are due or whose sender
 died (its hold ran out), so a crash costs a few minutes, never a message twice; it also
-hands over promotion entries whose affiliate's webhook failed, backing off.
+hands over promotion entries whose affiliate's webhook failed, backing off, and puts in the
+answers still waiting of surveys that have closed.
 `python -m twentytwo outreach_send --schedule` (run by `make demo` and at deploy) starts it."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.tasks import task
 from twentytwo.core.scheduling import task_schedule
 from twentytwo.outreach.services.campaigns import campaign_run, campaigns_resume
 from twentytwo.outreach.services.promotions import promotion_handover, promotion_handovers_resume
+from twentytwo.outreach.services.surveys import surveys_answers_flush_closed
 
 RESUME_EVERY = timedelta(minutes=1)
 
@@ -34,7 +36,11 @@ def promotion_handover_task(entry_id: int) -> dict:
 @task()
 def outreach_resume_task() -> dict:
     try:
-        return {"campaigns": campaigns_resume(), "entries": promotion_handovers_resume()}
+        return {
+            "campaigns": campaigns_resume(),
+            "entries": promotion_handovers_resume(),
+            "surveys": surveys_answers_flush_closed(),
+        }
     finally:
         # A failed run must not end the chain.
         task_schedule(outreach_resume_task, delay=RESUME_EVERY)

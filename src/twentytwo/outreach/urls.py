@@ -1,6 +1,6 @@
 from django.urls import path
 
-from twentytwo.outreach import views
+from twentytwo.outreach import esp, views
 
 app_name = "outreach"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("mail/withdraw-all/", views.withdraw_all, name="withdraw_all"),
     path("mail/confirm/<str:token>/", views.confirm, name="confirm"),
     path("mail/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    # The mail service's reports (bounces, complaints), for the service the site uses.
+    path("mail/esp/<slug:esp>/tracking/", esp.tracking, name="esp_tracking"),
     path("promotions/", views.promotions, name="promotions"),
     path("promotions/<slug:slug>/", views.promotion, name="promotion"),
     path("surveys/", views.surveys, name="surveys"),

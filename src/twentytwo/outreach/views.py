@@ -44,7 +44,7 @@ from twentytwo.outreach.services import OutreachError
 from twentytwo.outreach.services import promotions as promotions_services
 from twentytwo.outreach.services import subscriptions as services
 from twentytwo.outreach.services import surveys as surveys_services
-from twentytwo.outreach.services.ads import ad_count
+from twentytwo.outreach.services.ads import AUDIO_TYPES, IMAGE_TYPES, ad_count, file_type
 from twentytwo.outreach.tasks import promotion_handover_task
 from twentytwo.privacy.models import MarketingPurpose
 from twentytwo.privacy.services.mydata import MyDataError
@@ -56,6 +56,7 @@ UNSUBSCRIBED = "Done: you will receive no more %(kind)s."
 WITHDRAWN_ALL = "Done: we will send you no marketing mail of any kind."
 ONE_CLICK = "List-Unsubscribe=One-Click"
 SURVEY_THANKS = "Thank you: your answers are in."
+SURVEY_BY_MAIL = "This survey is answered from the link in its mail."
 ENTERED = "You are in. Your entry went to %(affiliate)s, and only what the page listed."
 
 
@@ -237,11 +238,12 @@ def ad_place(request: HttpRequest) -> HttpResponse:
     ad = ad_choose(place=data["place"], city=data["city"], genre=data["genre"])
     if ad is None:
         return _no_store(JsonResponse({"ad": None}))
-    ad_count(ad_id=ad.pk, place=data["place"], day=timezone.localdate())
+    if request.method == "GET":  # a HEAD shows nothing to anyone: it counts for nothing
+        ad_count(ad_id=ad.pk, place=data["place"], day=timezone.localdate())
     return _no_store(JsonResponse({"ad": _ad_json(ad, data["place"])}))
 
 
-@require_http_methods(["GET", "HEAD"])
+@require_http_methods(["GET"])
 def ad_click(request: HttpRequest, ad_id: int) -> HttpResponse:
     """Count a click and go to the ad's link (the link is the ad's own: no open redirect)."""
     ad = get_object_or_404(Ad, pk=ad_id)
@@ -256,11 +258,18 @@ def ad_click(request: HttpRequest, ad_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD"])
 def ad_file(request: HttpRequest, ad_id: int, part: str) -> HttpResponse:
-    ad = get_object_or_404(Ad, pk=ad_id)
-    stored = ad.image if part == "image" else ad.audio
-    if part not in ("image", "audio") or not stored:
+    """A running ad's picture or audio spot, served as the type its kind allows, never as
+    a page or a script."""
+    now = timezone.now()
+    ad = get_object_or_404(Ad, pk=ad_id, starts_at__lte=now, ends_at__gt=now)
+    stored, types = (ad.image, IMAGE_TYPES) if part == "image" else (ad.audio, AUDIO_TYPES)
+    content_type = file_type(stored.name, types) if stored else None
+    if part not in ("image", "audio") or content_type is None:
         raise Http404("This ad has no such file.")
-    return FileResponse(stored.open("rb"))
+    response = FileResponse(stored.open("rb"), content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 @login_required
@@ -276,6 +285,9 @@ def _survey_user(request: HttpRequest, survey, token: str):
         if invite.survey_id != survey.pk:
             raise LinkError(links.LINK_BROKEN)
         return services.link_user(invite.user_id)
+    if not survey.on_site:
+        # A survey sent by mail is answered from its link, not by whoever finds its address.
+        raise Http404(SURVEY_BY_MAIL)
     return request.user if request.user.is_authenticated else None
 
 

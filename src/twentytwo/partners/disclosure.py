@@ -424,9 +424,13 @@ def _release(*, organisation, query, cost, figures, channel, person, token, now)
 # shows an ad asks for it once, and that request is one impression. So the unit protected
 # here is one page view, not one person: a figure changes by at most 1 when any one page
 # view (or one click) is left out, and it is noised for that, thresholded and accounted
-# like every other view. The method page says so.
+# like every other view: the total is a cell too, so one page view moves two cells of a
+# release (its own and the total), and the noise is drawn for a change of 2. The method
+# page says so.
 
 AD_MEASURES = ("impressions", "clicks")
+# One page view, or one click, counts in one ad's place and in the total.
+AD_SENSITIVITY = 2
 
 
 @dataclass(frozen=True)
@@ -484,7 +488,7 @@ def _ad_figures(query: AdsQuery, *, epsilon: float, minimum: int) -> dict:
     }
     for measure in AD_MEASURES:
         true[measure].append(sum(true[measure]))
-    noisy = {m: noised(true[m], sensitivity=1, epsilon=epsilon) for m in AD_MEASURES}
+    noisy = {m: noised(true[m], sensitivity=AD_SENSITIVITY, epsilon=epsilon) for m in AD_MEASURES}
     cells = []
     for index, key in enumerate([*keys, (None, TOTAL)]):
         ad_id, place = key
@@ -494,7 +498,10 @@ def _ad_figures(query: AdsQuery, *, epsilon: float, minimum: int) -> dict:
             continue
         clicks = max(0, noisy["clicks"][index])
         cell = {"ad": ad_id, "place": place, "suppressed": False, "impressions": shown}
-        cell |= {"clicks": min(clicks, shown)} if clicks >= minimum else {"clicks_below": True}
+        if clicks >= minimum and true["clicks"][index] >= minimum:
+            cell["clicks"] = min(clicks, shown)
+        else:
+            cell["clicks_below"] = True
         cells.append(cell)
     return {
         "format": FORMAT,
@@ -509,8 +516,8 @@ def _ad_figures(query: AdsQuery, *, epsilon: float, minimum: int) -> dict:
             "epsilon_per_figure": epsilon,
             "figures": list(AD_MEASURES),
             "epsilon": epsilon * len(AD_MEASURES),
-            "sensitivity": 1,
-            "scale": 1 / epsilon,
+            "sensitivity": AD_SENSITIVITY,
+            "scale": AD_SENSITIVITY / epsilon,
             "min_count": minimum,
         },
     }

@@ -10,7 +10,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from twentytwo.audience.dayparts import DAYPARTS, DEFAULT_DAYPART
-from twentytwo.audience.periods import DAY, STEPS
+from twentytwo.audience.periods import DAY, STEPS, reportable_days
 from twentytwo.partners.disclosure import (
     CURATOR_GROUPS,
     AdsQuery,
@@ -27,6 +27,18 @@ from twentytwo.partners.selectors import (
 
 DEFAULT_DAYS = 28
 EVERY = ""
+
+
+def _days_check(data: dict) -> None:
+    """Refuse a day outside the calendar anyone listened in, before any date arithmetic."""
+    earliest, latest = reportable_days(today=yesterday_in_site())
+    for name in ("first", "last"):
+        day = data.get(name)
+        if day is not None and not earliest <= day <= latest:
+            raise forms.ValidationError(
+                _("Choose days from %(earliest)s to %(latest)s.")
+                % {"earliest": earliest.isoformat(), "latest": latest.isoformat()}
+            )
 
 
 class ViewForm(forms.Form):
@@ -57,6 +69,7 @@ class ViewForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        _days_check(data)
         genre = next((g for g in self.genres if str(g.pk) == data.get("genre")), None)
         city = next((c for c in self.cities if c.slug == data.get("city")), None)
         if genre and city and genre.city_id != city.pk:
@@ -136,6 +149,11 @@ class AdsForm(forms.Form):
     def __init__(self, data, *, organisation: Organisation) -> None:
         super().__init__(data)
         self.organisation = organisation
+
+    def clean(self):
+        data = super().clean()
+        _days_check(data)
+        return data
 
     def ads_query(self) -> AdsQuery:
         last = self.cleaned_data.get("last") or yesterday_in_site()

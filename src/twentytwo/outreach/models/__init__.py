@@ -6,6 +6,7 @@ from twentytwo.outreach.models.mail import LANGUAGES, Campaign, Delivery, Subscr
 from twentytwo.outreach.models.promotions import Promotion, PromotionEntry
 from twentytwo.outreach.models.surveys import (
     Answer,
+    PendingResponse,
     Question,
     Survey,
     SurveyResponse,
@@ -19,6 +20,7 @@ __all__ = [
     "Answer",
     "Campaign",
     "Delivery",
+    "PendingResponse",
     "Promotion",
     "PromotionEntry",
     "Question",

@@ -115,3 +115,24 @@ class SurveyTicket(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey_id} {self.user_id}"
+
+
+class PendingResponse(models.Model):
+    """Answers waiting to join their survey's responses in a shuffled batch.
+
+    A response written right after its ticket could be lined up with it by the order rows
+    went in; answers wait here (no account, a random id) until SURVEY_BATCH of them have
+    come, or the survey has closed, and then go in together in random order."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="pending")
+    submitted_on = models.DateField(_("submitted on"))
+    # {question id: {"chosen": [...], "scale": n or null, "text": "..."}}
+    answers = models.JSONField(_("answers"), default=dict)
+
+    class Meta:
+        verbose_name = _("answers waiting")
+        verbose_name_plural = _("answers waiting")
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} waiting"

@@ -33,6 +33,15 @@ def promotion_entry_of(promotion: Promotion, user: AbstractBaseUser) -> Promotio
     return PromotionEntry.objects.filter(promotion=promotion, user=user).first()
 
 
+# A spreadsheet reads a cell starting with one of these as a formula: such a value is
+# written with a leading apostrophe, which shows it as the text it is.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_text(value: str) -> str:
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
 def promotion_entries_csv(promotion: Promotion) -> Iterator[list[str]]:
     """The affiliate's CSV: a header, then per entry its reference, time and asked fields.
 
@@ -42,7 +51,7 @@ def promotion_entries_csv(promotion: Promotion) -> Iterator[list[str]]:
     entries = PromotionEntry.objects.filter(promotion=promotion).order_by("entered_at", "pk")
     for row in entries.values_list("reference", "entered_at", *promotion.fields).iterator():
         reference, entered_at, *values = row
-        yield [reference, entered_at.isoformat(), *values]
+        yield [reference, entered_at.isoformat(), *(_as_text(v) for v in values)]
 
 
 @dataclass(frozen=True)

@@ -40,8 +40,14 @@ class QuestionResult:
     texts: list[str] = field(default_factory=list)
 
 
+def survey_answers_waiting(survey: Survey) -> int:
+    """Answers not yet in the results: they go in together once enough have come."""
+    return survey.pending.count()
+
+
 def survey_results(survey: Survey) -> tuple[int, list[QuestionResult]]:
-    """The number of responses, and each question's aggregate."""
+    """The number of responses, and each question's aggregate (answers still waiting to go
+    in together are not in them yet)."""
     questions = list(survey.questions.all())
     results = {q.pk: QuestionResult(question=q) for q in questions}
     tallies: dict[int, Counter] = {q.pk: Counter() for q in questions}

@@ -27,6 +27,11 @@ TAG_ORIGIN = (
 AUDIO_NEEDS_FILE = "An audio spot needs its audio file."
 AUDIO_ONLY_IN_PLAYER = "An audio spot plays between tracks only: choose the player as its place."
 ADVERTISER_KIND = "%(name)s is not an advertiser organisation."
+FILE_KIND = "The %(part)s must be one of: %(kinds)s."
+# What an ad's files may be, and the type each is served as: never what the upload says.
+IMAGE_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg",
+               "webp": "image/webp", "gif": "image/gif"}  # fmt: skip
+AUDIO_TYPES = {"mp3": "audio/mpeg", "ogg": "audio/ogg", "opus": "audio/ogg", "m4a": "audio/mp4"}
 
 
 def _origin(url: str) -> str:
@@ -34,8 +39,18 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def file_type(name: str, types: dict[str, str]) -> str | None:
+    return types.get(name.rsplit(".", 1)[-1].lower()) if "." in name else None
+
+
 def ad_check(*, ad: Ad) -> None:
     """Refuse an ad that could not run as the site promises: raise OutreachError."""
+    for part, stored, types in (
+        ("picture", ad.image, IMAGE_TYPES),
+        ("audio", ad.audio, AUDIO_TYPES),
+    ):
+        if stored and file_type(stored.name, types) is None:
+            raise OutreachError(FILE_KIND % {"part": part, "kinds": ", ".join(sorted(types))})
     if not ad.places:
         raise OutreachError(NO_PLACES)
     for place in ad.places:

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import ipaddress
 import json
+import logging
 import secrets
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -24,7 +27,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from twentytwo.accounts.selectors import user_may_receive_mail
@@ -34,6 +37,7 @@ from twentytwo.privacy.services import PrivacyError
 from twentytwo.privacy.services.releases import affiliate_share_release
 
 Field = Promotion.Field
+logger = logging.getLogger(__name__)
 
 PROMOTION_NOT_FOR_YOU = (
     "Promotions are only for listeners of 18 or older, or whose parent or guardian has confirmed."
@@ -55,18 +59,36 @@ NO_COMMITMENT = (
     "%(affiliate)s has no privacy commitment on record: add what it undertook, and when, to "
     "the affiliate first."
 )
-FIELDS_FIXED = "The promotion has entries: what it asks can no longer change."
+FIELDS_FIXED = (
+    "The promotion has entries: what it asks, its affiliate and its webhook can no longer "
+    "change, since those who entered agreed to exactly that."
+)
+# What an entrant agreed to: fixed once anyone has entered.
+FIXED = ("fields", "question", "affiliate_id", "webhook_url")
 WEBHOOK_NOT_HTTPS = "The affiliate's webhook must be an https:// address."
+WEBHOOK_PRIVATE = "the webhook's host is a private or reserved address"
 
 LIMITS = {Field.NAME: 150, Field.EMAIL: 254, Field.POSTAL_ADDRESS: 500, Field.ANSWER: 2000}
 ONE_LINE = {Field.NAME, Field.EMAIL}
 SIGNATURE_HEADER = "X-22tracks-Signature"
 HANDOVER_TIMEOUT = 10
 HANDOVER_ATTEMPTS = 8
+# The task started by the entry tries first; the chain takes up an entry it never tried.
+FIRST_TRY_GRACE = timedelta(minutes=5)
 RELEASE_MODEL = "outreach.PromotionEntry"
 
 
-def promotion_check(*, promotion: Promotion, fields_before: list[str] | None = None) -> None:
+def promotion_fixed(promotion_id: int | None) -> dict | None:
+    """What entrants of the stored promotion agreed to, if it has entries; else None."""
+    if (
+        promotion_id is None
+        or not PromotionEntry.objects.filter(promotion_id=promotion_id).exists()
+    ):
+        return None
+    return Promotion.objects.filter(pk=promotion_id).values(*FIXED).first()
+
+
+def promotion_check(*, promotion: Promotion, fixed: dict | None = None) -> None:
     """Refuse a promotion that cannot be run: raise OutreachError naming what is wrong."""
     if not promotion.fields:
         raise OutreachError(NO_FIELDS)
@@ -80,12 +102,7 @@ def promotion_check(*, promotion: Promotion, fields_before: list[str] | None = N
         raise OutreachError(NO_COMMITMENT % {"affiliate": affiliate.name})
     if promotion.webhook_url and not _webhook_allowed(promotion.webhook_url):
         raise OutreachError(WEBHOOK_NOT_HTTPS)
-    if (
-        promotion.pk
-        and fields_before is not None
-        and list(fields_before) != list(promotion.fields)
-        and promotion.entries.exists()
-    ):
+    if fixed is not None and any(getattr(promotion, name) != fixed[name] for name in FIXED):
         raise OutreachError(FIELDS_FIXED)
 
 
@@ -106,10 +123,7 @@ def _webhook_allowed(url: str) -> bool:
 
 def promotion_save(*, promotion: Promotion, actor: AbstractBaseUser | None = None) -> Promotion:
     """Check and store a promotion, giving it a webhook signing key when it has a webhook."""
-    before = None
-    if promotion.pk:
-        before = Promotion.objects.filter(pk=promotion.pk).values_list("fields", flat=True).first()
-    promotion_check(promotion=promotion, fields_before=before)
+    promotion_check(promotion=promotion, fixed=promotion_fixed(promotion.pk))
     if promotion.webhook_url and not promotion.webhook_secret:
         promotion.webhook_secret = secrets.token_hex(32)
     if promotion.created_by_id is None and actor is not None:
@@ -225,6 +239,39 @@ class Handover:
     error: str = ""
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A webhook answers for itself: a redirect is a failure, never followed."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
+def _host_public(url: str) -> bool:
+    """True when every address the host resolves to is public, or this machine's loopback
+    (an affiliate's relay on the same host, and the tests): never a private network's."""
+    parts = urlsplit(url)
+    try:
+        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return True  # unreachable anyway: the request fails and is tried again later
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if address.is_loopback:
+            continue
+        if (
+            address.is_private
+            or address.is_link_local
+            or address.is_reserved
+            or address.is_multicast
+            or address.is_unspecified
+        ):
+            return False
+    return True
+
+
 def promotion_handover(*, entry_id: int) -> Handover:
     """POST one entry to its affiliate's webhook, signed; record the outcome on the entry."""
     entry = PromotionEntry.objects.select_related("promotion").get(pk=entry_id)
@@ -249,12 +296,16 @@ def promotion_handover(*, entry_id: int) -> Handover:
     )
     error = ""
     try:
-        with urllib.request.urlopen(request, timeout=HANDOVER_TIMEOUT) as answer:  # noqa: S310
+        if not _host_public(promotion.webhook_url):
+            raise PermissionError(WEBHOOK_PRIVATE)
+        with _OPENER.open(request, timeout=HANDOVER_TIMEOUT) as answer:
             status = answer.status
             error = f"the webhook answered {status}"
     except urllib.error.HTTPError as exc:
         status, error = exc.code, f"the webhook answered {exc.code}"
-    except (OSError, ValueError) as exc:
+    except PermissionError as exc:
+        status, error = 0, str(exc)
+    except (OSError, ValueError, http.client.HTTPException) as exc:
         status, error = 0, f"the webhook could not be reached: {type(exc).__name__}"
     if 200 <= status < 300:
         PromotionEntry.objects.filter(pk=entry.pk).update(
@@ -262,7 +313,7 @@ def promotion_handover(*, entry_id: int) -> Handover:
         )
         return Handover(delivered=True)
     PromotionEntry.objects.filter(pk=entry.pk).update(
-        handover_attempts=entry.handover_attempts + 1, handover_error=error[:200]
+        handover_attempts=F("handover_attempts") + 1, handover_error=error[:200]
     )
     return Handover(delivered=False, error=error)
 
@@ -277,8 +328,14 @@ def promotion_handovers_resume(now: datetime | None = None) -> list[int]:
     ).values_list("pk", "handover_attempts", "entered_at")
     tried = []
     for entry_id, attempts, entered_at in list(waiting):
-        # 1, 2, 4 … minutes after the entry, so an affiliate that is down is not hammered.
-        if entered_at + timedelta(minutes=2**attempts - 1) <= now:
+        # The entry's own task makes the first try; after it, 1, 3, 7 … minutes after the
+        # entry, so an affiliate that is down is not hammered.
+        due = entered_at + (timedelta(minutes=2**attempts - 1) if attempts else FIRST_TRY_GRACE)
+        if due > now:
+            continue
+        try:
             promotion_handover(entry_id=entry_id)
-            tried.append(entry_id)
+        except Exception:  # one entry's trouble must not keep the others waiting
+            logger.exception("Handing over promotion entry %s failed.", entry_id)
+        tried.append(entry_id)
     return tried

@@ -1,20 +1,32 @@
 """Surveys: checking one, and answering it once, without the account unless it is asked for.
 
-A listener answers from the signed link in a surveys mail, or signed in from the site. The
-answers go in a response with a random id and only the day; a separate ticket says that the
-account answered, so nobody answers twice, and nothing lines the two up. Only a survey that
-says why it needs the account, and a listener who agrees, puts the account on the response."""
+A listener answers from the signed link in a surveys mail, or signed in from the site. A
+ticket says that the account answered, so nobody answers twice. The answers wait, with no
+account, until SURVEY_BATCH answers have come (or the survey has closed), and then go in
+together as responses in random order, each with a random id and only its day: neither the
+order rows were written in nor the transactions they were written by lines a response up
+with its ticket. Only a survey that says why it needs the account, and a listener who
+agrees, puts the account on the response, which then goes in at once."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from twentytwo.accounts.selectors import user_may_receive_mail
-from twentytwo.outreach.models import Answer, Question, Survey, SurveyResponse, SurveyTicket
+from twentytwo.outreach.models import (
+    Answer,
+    PendingResponse,
+    Question,
+    Survey,
+    SurveyResponse,
+    SurveyTicket,
+)
 from twentytwo.outreach.services import OutreachError
 
 Kind = Question.Kind
@@ -79,8 +91,8 @@ def survey_answer(
     values: dict[int, list[str]],
     give_account: bool = False,
     now: datetime | None = None,
-) -> SurveyResponse:
-    """Store the listener's answers once; `values` maps each question's id to what was sent.
+) -> None:
+    """Take the listener's answers once; `values` maps each question's id to what was sent.
 
     The account goes on the response only when the survey needs it and `give_account`."""
     now = now or timezone.now()
@@ -95,17 +107,70 @@ def survey_answer(
         for question in survey.questions.all()
         if (answer := _answer(question, values.get(question.pk, []))) is not None
     ]
+    day = timezone.localdate(now)
     try:
         with transaction.atomic():
             SurveyTicket.objects.create(survey=survey, user=user)
-            response = SurveyResponse.objects.create(
-                survey=survey,
-                submitted_on=timezone.localdate(now),
-                user=user if survey.needs_account and give_account else None,
-            )
-            for answer in answers:
-                answer.response = response
-            Answer.objects.bulk_create(answers)
+            if survey.needs_account and give_account:
+                _responses_write(survey, [(day, answers)], user=user)
+            else:
+                PendingResponse.objects.create(
+                    survey=survey,
+                    submitted_on=day,
+                    answers={
+                        str(a.question_id): {"chosen": a.chosen, "scale": a.scale, "text": a.text}
+                        for a in answers
+                    },
+                )
     except IntegrityError as exc:
         raise OutreachError(ALREADY_ANSWERED) from exc
-    return response
+    survey_answers_flush(survey=survey, minimum=settings.SURVEY_BATCH)
+
+
+def _shuffle(items: list) -> list:
+    secrets.SystemRandom().shuffle(items)
+    return items
+
+
+def _responses_write(survey: Survey, batch: list[tuple], *, user=None) -> None:
+    for day, answers in batch:
+        response = SurveyResponse.objects.create(survey=survey, submitted_on=day, user=user)
+        for answer in answers:
+            answer.response = response
+        Answer.objects.bulk_create(answers)
+
+
+def survey_answers_flush(*, survey: Survey, minimum: int = 1) -> int:
+    """Move the survey's waiting answers into its responses, shuffled, once at least
+    `minimum` wait; return how many went in."""
+    with transaction.atomic():
+        # One flush at a time per survey: two cannot both take the same answers.
+        Survey.objects.select_for_update().filter(pk=survey.pk).first()
+        waiting = list(PendingResponse.objects.filter(survey=survey))
+        if len(waiting) < minimum or not waiting:
+            return 0
+        batch = [
+            (
+                pending.submitted_on,
+                [
+                    Answer(
+                        question_id=int(question_id),
+                        chosen=value["chosen"],
+                        scale=value["scale"],
+                        text=value["text"],
+                    )
+                    for question_id, value in pending.answers.items()
+                ],
+            )
+            for pending in _shuffle(waiting)
+        ]
+        _responses_write(survey, batch)
+        PendingResponse.objects.filter(pk__in=[p.pk for p in waiting]).delete()
+    return len(batch)
+
+
+def surveys_answers_flush_closed(now: datetime | None = None) -> list[int]:
+    """Put in what still waits of every survey that has closed; return their ids."""
+    now = now or timezone.now()
+    closed = Survey.objects.filter(closes_at__lte=now, pending__isnull=False).distinct()
+    return [survey.pk for survey in closed if survey_answers_flush(survey=survey)]

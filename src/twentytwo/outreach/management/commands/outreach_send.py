@@ -4,6 +4,7 @@ the foreground (what the worker's chain does)."""
 from twentytwo.core.commands import ChainCommand
 from twentytwo.outreach.services.campaigns import campaigns_resume
 from twentytwo.outreach.services.promotions import promotion_handovers_resume
+from twentytwo.outreach.services.surveys import surveys_answers_flush_closed
 from twentytwo.outreach.tasks import outreach_tasks_schedule
 
 
@@ -19,3 +20,5 @@ class Command(ChainCommand):
         self.stdout.write(f"campaigns sent: {ran or 'none due'}")
         tried = promotion_handovers_resume()
         self.stdout.write(f"promotion entries handed over again: {tried or 'none waiting'}")
+        flushed = surveys_answers_flush_closed()
+        self.stdout.write(f"closed surveys' waiting answers put in: {flushed or 'none'}")

@@ -5,15 +5,18 @@
  * The ask carries no cookie (credentials: "omit") and names only the place, the city and
  * the genre; the server counts it as one impression of that ad, in a sum. An advertiser's
  * own tag (a script from its origin) loads only when window.twentytwoConsent allows
- * "advertising": never before the choice, never under Global Privacy Control. A withdrawn
- * choice takes the tag out of the page, and the next page opens as a fresh page, so
- * nothing the tag left running carries over.
+ * "advertising": never before the choice, never under Global Privacy Control. Pages change
+ * by swapping <main>, which would carry a loaded tag on to pages without its ad; so once a
+ * tag has run, every next page opens as a fresh page (the music stops there, once), and a
+ * withdrawn choice takes the tag out of the page and does the same.
  */
 (function () {
   "use strict";
 
   const loadedTags = new Map();
   let finishedTracks = 0;
+  // A tag ran in this document: what it left running must not follow to the next page.
+  let tagRan = false;
 
   function allowsAdvertising() {
     const consent = window.twentytwoConsent;
@@ -76,6 +79,7 @@
     link.append(words);
     slot.append(label, link);
     slot.hidden = false;
+    delete slot.dataset.adTag;
     if (ad.tag) {
       slot.dataset.adTag = ad.tag;
       loadTag(ad.tag);
@@ -92,6 +96,7 @@
     script.dataset.adTag = url;
     document.head.append(script);
     loadedTags.set(url, script);
+    tagRan = true;
   }
 
   function removeTags() {
@@ -102,8 +107,17 @@
       script.remove();
     });
     loadedTags.clear();
-    // A script that ran may have left timers or frames behind: the next page is a fresh one.
-    document.body.setAttribute("hx-boost", "false");
+  }
+
+  function onPageChange(event) {
+    // A swapped-in page would inherit the tag's timers and frames: open it afresh instead.
+    const detail = event.detail || {};
+    const config = detail.requestConfig || {};
+    if (!tagRan || !detail.boosted || (config.verb || "get").toLowerCase() !== "get") {
+      return;
+    }
+    event.preventDefault();
+    window.location.assign((detail.pathInfo && detail.pathInfo.requestPath) || config.path);
   }
 
   function fillPlaces() {
@@ -185,6 +199,7 @@
   document.addEventListener("twentytwo:leave", onTrackLeft);
   // Pages change by swapping <main>: ask for the new page's places once it is in.
   document.addEventListener("htmx:afterSettle", fillPlaces);
+  document.addEventListener("htmx:beforeRequest", onPageChange);
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
   } else {
