@@ -386,6 +386,11 @@ if not (0 < PARTNER_EPSILON_PER_FIGURE <= 1):
 if PARTNER_MIN_LISTENERS < 2:
     raise ImproperlyConfigured("TWENTYTWO_PARTNER_MIN_LISTENERS must be at least 2.")
 
+# Failed admin sign-ins allowed from one client address within the window (seconds), before
+# further attempts are answered 429 until it ends (web/admin_login.py).
+ADMIN_LOGIN_FAILURES = env_int("TWENTYTWO_ADMIN_LOGIN_FAILURES", 10)
+ADMIN_LOGIN_WINDOW = env_int("TWENTYTWO_ADMIN_LOGIN_WINDOW", 900)
+
 # Survey answers kept without the account go in with this many others, in random order, so
 # the order rows were written in cannot tell whose they are.
 SURVEY_BATCH = env_int("TWENTYTWO_SURVEY_BATCH", 10)

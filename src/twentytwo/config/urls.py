@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from twentytwo.api.api import api, route_not_found
+from twentytwo.web.admin_login import admin_login
 from twentytwo.web.views import ratings
 
 # Under /api/ these answer in the API's JSON error shape; elsewhere with the site's pages.
@@ -11,6 +12,8 @@ handler404 = "twentytwo.api.errors.page_not_found"
 handler500 = "twentytwo.api.errors.server_error"
 
 urlpatterns = [
+    # The admin's password login, with a limit of failed attempts per address.
+    path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     # Sign-in: the profile and age step first, then allauth's login, logout and callbacks.
