@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 
 from tests.support.beacons import LISTENER, event, station
+from twentytwo.audience.api import NO_ORIGIN
 from twentytwo.audience.fast_path import BeaconFastPath
 from twentytwo.audience.models import ListenEvent
 from twentytwo.core.lean_handler import LeanWSGIHandler
@@ -37,7 +38,11 @@ def call(app, body: bytes = b"", *, method="POST", path="/api/events", cookie=No
     }  # fmt: skip
     if cookie:
         environ["HTTP_COOKIE"] = cookie
+    # A player's POST from one of the site's pages names its origin, as browsers do.
+    environ["HTTP_ORIGIN"] = "http://testserver"
     environ.update({"HTTP_" + name.upper(): value for name, value in headers.items()})
+    if environ["HTTP_ORIGIN"] is None:
+        del environ["HTTP_ORIGIN"]
     seen = {}
 
     def start_response(status, response_headers, exc_info=None):
@@ -164,3 +169,12 @@ def test_a_failure_is_answered_by_django_from_the_same_body(stack, playlist):
 
     assert status.startswith("500")
     assert view.calls == 1
+
+
+def test_a_beacon_without_an_origin_is_refused_by_the_fast_path_too(stack, playlist):
+    fast, view = stack
+    genre, track = playlist
+    status, _headers, answer = call(fast, batch(event(genre, track)), origin=None)
+    assert status.startswith("403") and view.calls == 0
+    assert json.loads(answer)["error"]["message"] == NO_ORIGIN
+    assert not ListenEvent.objects.exists()

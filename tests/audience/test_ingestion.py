@@ -6,8 +6,9 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 
-from tests.support.beacons import LISTENER, NOW, event, post_events, station
+from tests.support.beacons import LISTENER, NOW, OWN_ORIGIN, event, post_events, station
 from tests.support.factories import GenreFactory, track_create
 from twentytwo.audience import api as events_api
 from twentytwo.audience.ingestion import (
@@ -168,7 +169,9 @@ def test_a_body_that_is_not_a_batch_is_refused_in_the_api_error_shape(
     client, playlist, body, status, message
 ):
     client.cookies["tt_listener"] = LISTENER.hex
-    response = client.post("/api/events", data=body, content_type="application/json")
+    response = client.post(
+        "/api/events", HTTP_ORIGIN=OWN_ORIGIN, data=body, content_type="application/json"
+    )
 
     assert response.status_code == status
     assert response.json()["error"]["message"] == message
@@ -182,6 +185,21 @@ def test_a_beacon_from_another_sites_page_is_refused(client, playlist):
 
     assert response.status_code == 403
     assert response.json() == {"error": {"code": "forbidden", "message": events_api.FOREIGN_ORIGIN}}
+    assert not ListenEvent.objects.exists()
+
+
+def test_a_beacon_without_an_origin_did_not_come_from_a_player_and_is_refused(client, playlist):
+    """Browsers send Origin with every POST of fetch and sendBeacon: a loop that takes a
+    fresh cookie each time and sends none gets nothing counted."""
+    genre, track = playlist
+    for _ in range(5):
+        response = Client().post(
+            "/api/events",
+            data=json.dumps({"events": [event(genre, track) for _ in range(50)]}),
+            content_type="application/json",
+        )
+        assert response.status_code == 403
+        assert response.json()["error"]["message"] == events_api.NO_ORIGIN
     assert not ListenEvent.objects.exists()
 
 
@@ -231,7 +249,9 @@ def test_json_shape_matches_what_the_player_sends(client, playlist):
         }
     )
     client.cookies["tt_listener"] = LISTENER.hex
-    response = client.post("/api/events", data=body, content_type="text/plain;charset=UTF-8")
+    response = client.post(
+        "/api/events", HTTP_ORIGIN=OWN_ORIGIN, data=body, content_type="text/plain;charset=UTF-8"
+    )
     assert response.json() == {"accepted": 1, "dropped": {}}
 
 
@@ -313,7 +333,11 @@ def test_every_acknowledged_event_survives_the_server_being_killed(tmp_path):
                 "POST",
                 "/api/events",
                 body=json.dumps({"events": events}),
-                headers={"Content-Type": "application/json", "Cookie": cookie},
+                headers={
+                    "Content-Type": "application/json",
+                    "Cookie": cookie,
+                    "Origin": f"http://127.0.0.1:{port}",
+                },
             )
             answer = connection.getresponse()
             reply = json.loads(answer.read())

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.support.beacons import event, post_events, station
+from tests.support.beacons import OWN_ORIGIN, event, post_events, station
 from twentytwo.audience.ingestion import DROP_NO_LISTENER, DROP_OPTED_OUT
 from twentytwo.audience.listener import COUNTING_COOKIE, LISTENER_COOKIE
 from twentytwo.audience.models import ListenEvent
@@ -38,7 +38,12 @@ def test_a_first_beacon_drops_its_events_and_sets_a_random_listener_cookie(clien
     assert not ListenEvent.objects.exists()
 
     # The player sends the batch once more; now the browser has the cookie.
-    again = client.post("/api/events", data={"events": batch}, content_type="application/json")
+    again = client.post(
+        "/api/events",
+        HTTP_ORIGIN=OWN_ORIGIN,
+        data={"events": batch},
+        content_type="application/json",
+    )
     assert again.json() == {"accepted": 1, "dropped": {}}
     assert ListenEvent.objects.get().listener == uuid.UUID(hex=cookie.value)
     assert LISTENER_COOKIE not in again.cookies
@@ -63,6 +68,7 @@ def test_a_garbled_listener_cookie_is_replaced(client, playlist):
     client.cookies[LISTENER_COOKIE] = "alice@example.com"
     response = client.post(
         "/api/events",
+        HTTP_ORIGIN=OWN_ORIGIN,
         data={"events": [event(genre, track)]},
         content_type="application/json",
     )

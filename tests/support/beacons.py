@@ -38,6 +38,10 @@ def event(genre, track, **fields) -> dict:
     }
 
 
+# What a browser sends with the player's POST from one of the site's pages.
+OWN_ORIGIN = "http://testserver"
+
+
 def post_events(client, events, *, listener=LISTENER, **headers):
     """POST a batch as the player does; `listener=None` sends no cookie."""
     if listener is not None:
@@ -46,7 +50,7 @@ def post_events(client, events, *, listener=LISTENER, **headers):
         "/api/events",
         data=json.dumps({"events": events}),
         content_type="application/json",
-        **headers,
+        **({"HTTP_ORIGIN": OWN_ORIGIN} | headers),
     )
 
 

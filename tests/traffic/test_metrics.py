@@ -99,7 +99,11 @@ def test_requests_latencies_events_and_the_queue_are_counted(
         "/api/events",
         method="POST",
         body=_beacons(genre, track),
-        headers={"Content-Type": "application/json", "Cookie": f"tt_listener={LISTENER.hex}"},
+        headers={
+            "Content-Type": "application/json",
+            "Cookie": f"tt_listener={LISTENER.hex}",
+            "Origin": "http://testserver",
+        },
     )
     assert json.loads(answer.body) == {"accepted": 1, "dropped": {"invalid": 1}}
     now = timezone.now()

@@ -1,8 +1,10 @@
 """POST /api/events: the player's listening beacons.
 
 No session, no user: the listener is the random id in the `tt_listener` cookie and nothing
-else. Instead of a CSRF token (a beacon carries none), a request from another site's page is
-refused by its Origin header, which browsers send with every such POST."""
+else. Instead of a CSRF token (a beacon carries none), a request is taken only with an
+Origin header naming this site: browsers send Origin with every POST of fetch and
+sendBeacon, so a request without one did not come from a player in a browser, and one
+naming another origin came from another site's page."""
 
 import json
 
@@ -32,6 +34,7 @@ NOT_A_BATCH = 'The body must be an object with an "events" list.'
 TOO_MANY_EVENTS = f"A batch holds at most {MAX_EVENTS_PER_BATCH} events."
 BODY_TOO_LARGE = f"The body may be at most {MAX_BODY_BYTES} bytes."
 FOREIGN_ORIGIN = "Beacons are accepted only from this site's own pages."
+NO_ORIGIN = "Beacons are accepted only from this site's pages: the request names no Origin."
 
 EVENTS_DESCRIPTION = f"""Record listening events for the listener in the `tt_listener` cookie.
 
@@ -125,6 +128,8 @@ def _batch(request: HttpRequest) -> list | JsonResponse:
     },
 )
 def events(request: HttpRequest):
+    if "Origin" not in request.headers:
+        return json_error(403, "forbidden", NO_ORIGIN)
     if origin_is_foreign(request):
         return json_error(403, "forbidden", FOREIGN_ORIGIN)
     batch = _batch(request)
