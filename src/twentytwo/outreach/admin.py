@@ -51,20 +51,39 @@ from twentytwo.outreach.tasks import campaign_send_task
 PREVIEW_ADDRESS = "listener@example.org"
 
 
-class CampaignForm(forms.ModelForm):
+class CheckedForm(forms.ModelForm):
+    """A form whose draft a service checks: the service's refusal is the form's error.
+
+    With `check_with_field_errors` False, a form that already has field errors is not
+    checked (its draft would lack what the check reads)."""
+
+    check_with_field_errors = False
+
+    def check(self, data: dict) -> None:
+        raise NotImplementedError
+
+    def clean(self):
+        data = super().clean()
+        if self.errors and not self.check_with_field_errors:
+            return data
+        try:
+            self.check(data)
+        except OutreachError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return data
+
+
+class CampaignForm(CheckedForm):
+    # An empty language part is the check's to name, whatever else is missing.
+    check_with_field_errors = True
+
     class Meta:
         model = Campaign
         fields = ["name", "purpose", "survey", "cities", "subject_en", "body_en", "subject_nl",
                   "body_nl"]  # fmt: skip
 
-    def clean(self):
-        data = super().clean()
-        draft = Campaign(**{k: v for k, v in data.items() if k != "cities"})
-        try:
-            campaign_check(campaign=draft)
-        except OutreachError as exc:
-            raise forms.ValidationError(str(exc)) from exc
-        return data
+    def check(self, data: dict) -> None:
+        campaign_check(campaign=Campaign(**{k: v for k, v in data.items() if k != "cities"}))
 
 
 @admin.register(Campaign)
@@ -143,7 +162,7 @@ class DeliveryAdmin(RecordAdmin):
     list_filter = ["status", "campaign"]
 
 
-class PromotionForm(forms.ModelForm):
+class PromotionForm(CheckedForm):
     fields = forms.MultipleChoiceField(
         label="asked, and shared with the affiliate",
         choices=Promotion.Field.choices,
@@ -155,16 +174,9 @@ class PromotionForm(forms.ModelForm):
         fields = ["slug", "title", "text", "affiliate", "fields", "question", "opens_at",
                   "closes_at", "webhook_url"]  # fmt: skip
 
-    def clean(self):
-        data = super().clean()
-        if self.errors:
-            return data
+    def check(self, data: dict) -> None:
         draft = Promotion(pk=self.instance.pk, **data)
-        try:
-            promotion_check(promotion=draft, fixed=promotion_fixed(self.instance.pk))
-        except OutreachError as exc:
-            raise forms.ValidationError(str(exc)) from exc
-        return data
+        promotion_check(promotion=draft, fixed=promotion_fixed(self.instance.pk))
 
 
 class _Echo:
@@ -213,7 +225,7 @@ class PromotionEntryAdmin(RecordAdmin):
     list_filter = ["promotion"]
 
 
-class AdForm(forms.ModelForm):
+class AdForm(CheckedForm):
     places = forms.MultipleChoiceField(
         choices=Ad.Place.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -230,16 +242,9 @@ class AdForm(forms.ModelForm):
                   "image", "audio", "tag_url", "cities", "genres", "dayparts", "starts_at",
                   "ends_at", "weight"]  # fmt: skip
 
-    def clean(self):
-        data = super().clean()
-        if self.errors:
-            return data
+    def check(self, data: dict) -> None:
         fields = {k: v for k, v in data.items() if k not in ("cities", "genres")}
-        try:
-            ad_check(ad=Ad(pk=self.instance.pk, **fields))
-        except OutreachError as exc:
-            raise forms.ValidationError(str(exc)) from exc
-        return data
+        ad_check(ad=Ad(pk=self.instance.pk, **fields))
 
 
 @admin.register(Ad)

@@ -3,6 +3,20 @@ entries to promotions run with affiliates.
 
 Read by the privacy app; plain data, so nothing here imports privacy."""
 
+
+def _made_by_staff(kept: str) -> dict:
+    """What staff write for everyone (a campaign, a promotion, a survey): only its author is
+    personal, kept as the proof of what was done."""
+    return {
+        "owner": None,
+        "subjects": ["staff"],
+        "purpose": "staff_accountability",
+        "legal_basis": "legitimate_interests",
+        "retention": {"kept": kept},
+        "fields": {"created_by": "staff_activity"},
+    }
+
+
 PERSONAL_DATA = {
     "outreach.Subscriber": {
         "owner": "user",
@@ -99,30 +113,13 @@ PERSONAL_DATA = {
         "note": "that the account answered a survey, so it answers once; not which answers",
         "fields": {"user": "online_identifier", "survey": "survey_answers"},
     },
-    "outreach.Survey": {
-        "owner": None,
-        "subjects": ["staff"],
-        "purpose": "staff_accountability",
-        "legal_basis": "legitimate_interests",
-        "retention": {"kept": "what was asked, and of whom: the proof of each survey"},
-        "fields": {"created_by": "staff_activity"},
-    },
-    "outreach.Promotion": {
-        "owner": None,
-        "subjects": ["staff"],
-        "purpose": "staff_accountability",
-        "legal_basis": "legitimate_interests",
-        "retention": {"kept": "what was promised, with whom and what it asked: the proof"},
-        "fields": {"created_by": "staff_activity"},
-    },
-    "outreach.Campaign": {
-        "owner": None,
-        "subjects": ["staff"],
-        "purpose": "staff_accountability",
-        "legal_basis": "legitimate_interests",
-        "retention": {"kept": "what was sent, by whom and when: the proof of each mailing"},
-        "fields": {"created_by": "staff_activity"},
-    },
+    "outreach.Survey": _made_by_staff("what was asked, and of whom: the proof of each survey"),
+    "outreach.Promotion": _made_by_staff(
+        "what was promised, with whom and what it asked: the proof"
+    ),
+    "outreach.Campaign": _made_by_staff(
+        "what was sent, by whom and when: the proof of each mailing"
+    ),
 }
 
 _CAMPAIGN_TEXT = "what staff wrote for everyone who asked for the kind of mail, no one's data"
