@@ -3,8 +3,9 @@ from django.core import signals
 from django.core.cache import caches
 from django.db import close_old_connections
 
-from twentytwo.audience.budget import beacon_budget
 from twentytwo.audience.selectors.placements import placements_forget
+from twentytwo.core.limits import buckets_forget
+from twentytwo.core.shared import shared_store
 from twentytwo.streaming.selectors import stream_source_cache_clear
 from twentytwo.traffic.loader import AccessLogLoader
 from twentytwo.traffic.metrics import Counters
@@ -19,6 +20,7 @@ pytest_plugins = [
     "tests.support.listeners",
     "tests.support.oidc",
     "tests.support.policies",
+    "tests.support.redis",
     "tests.support.smtp",
     "tests.support.webhook",
 ]
@@ -38,10 +40,11 @@ def _media_in_tmp(settings, tmp_path):
 def _fresh_process_state():
     """Track ids are reused between tests on SQLite: a cached source or placement of a
     track must not leak across, nor one test's listener budgets into the next."""
-    for forget in (stream_source_cache_clear, placements_forget, beacon_budget.forget):
+    resets = (stream_source_cache_clear, placements_forget, buckets_forget, shared_store.forget)
+    for forget in resets:
         forget()
     yield
-    for forget in (stream_source_cache_clear, placements_forget, beacon_budget.forget):
+    for forget in resets:
         forget()
 
 

@@ -62,7 +62,7 @@ def test_the_budget_refills_to_the_burst_and_no_further():
     assert budget.take(LISTENER, 5, NOW + timedelta(hours=1, seconds=3)) == 3
 
 
-def test_the_longest_idle_listener_is_forgotten_past_the_limit():
+def test_the_longest_idle_listener_is_forgotten_past_the_limit(process_only):
     budget = ListenerBudget(burst=2, per_second=0.0, kept=2)
     first, second, third = (uuid.UUID(int=n) for n in (1, 2, 3))
     budget.take(first, 2, NOW)

@@ -129,7 +129,7 @@ def test_other_paths_and_methods_pass_through(path, method):
     assert inner.calls == 2
 
 
-def test_the_oldest_answers_make_way_past_the_entry_limit():
+def test_the_oldest_answers_make_way_past_the_entry_limit(process_only):
     inner = CountingApp(PUBLIC)
     cache = SharedResponseCache(inner, prefixes=("/api/",), max_entries=2, clock=Clock())
     for path in ("/api/a", "/api/b", "/api/c", "/api/c", "/api/a"):

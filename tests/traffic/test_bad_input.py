@@ -7,7 +7,7 @@ import pytest
 
 from tests.support.access_log import file_lines, records
 from tests.support.wsgi import call
-from twentytwo.traffic.addresses import address_parse, client_address, networks_parse
+from twentytwo.core.addresses import address_parse, client_address, networks_parse
 from twentytwo.traffic.models import MAX_PATH_CHARS
 
 TRUSTED = networks_parse(("10.0.0.0/8", "2001:db8:ffff::/48"))

@@ -17,7 +17,6 @@ TRAFFIC_SOURCE = Path(twentytwo.traffic.__file__).parent
 # /metrics, which is access control, not data.
 RECORD_MODULES = (
     "access_log.py",
-    "addresses.py",
     "batches.py",
     "files.py",
     "loader.py",

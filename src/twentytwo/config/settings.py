@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "twentytwo.core.security_headers.PermissionsPolicy",
     # Every error answer under /api/ in the API's JSON shape (api/errors.py).
     "twentytwo.api.errors.ApiErrorShapeMiddleware",
+    # Per-address limits (sign-in starts, ads), before a session is made for anyone.
+    "twentytwo.core.address_limits.AddressLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -108,7 +110,6 @@ MIDDLEWARE = [
 FILE_ROUTE_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "twentytwo.core.security_headers.PermissionsPolicy",
-    "twentytwo.core.security_headers.PermissionsPolicy",
     # Streams and pictures answer only for the site's own hosts, as every page does.
     "twentytwo.core.hosts.HostCheckMiddleware",
 ]
@@ -116,9 +117,10 @@ FILE_ROUTE_MIDDLEWARE = [
 BEACON_ROUTE_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "twentytwo.core.security_headers.PermissionsPolicy",
-    "twentytwo.core.security_headers.PermissionsPolicy",
     "twentytwo.api.errors.ApiErrorShapeMiddleware",
     "twentytwo.core.hosts.HostCheckMiddleware",
+    # Beacons and new listener ids per address.
+    "twentytwo.core.address_limits.AddressLimitMiddleware",
 ]
 
 ROOT_URLCONF = "twentytwo.config.urls"
@@ -167,14 +169,73 @@ TASKS = {
     }
 }
 
-# Each process keeps its own cache (catalog API answers for a minute). Nothing in it
-# needs to be shared between processes.
+# Redis, shared by every app process and machine: the response cache, the listener
+# budgets and the rate limits (core/shared.py). Unset, each process keeps its own; while
+# Redis does not answer, each process falls back to its own and the site runs degraded.
+REDIS_URL = env_str("TWENTYTWO_REDIS_URL", "")
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 5000},
-    }
+    "default": (
+        {
+            "BACKEND": "twentytwo.core.shared_cache.SharedRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "tt",
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
+        }
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    )
 }
+
+# Limits per client address (core/address_limits.py): a bucket of `burst` requests that
+# refills at `per_second`; over it, 429 with Retry-After. A player sends a beacon batch
+# every 30 to 60 seconds, so 200 listeners behind one address (a school, an office) send
+# 3 to 7 a second: beacons allow 10 a second after a burst of 600. A beacon without a
+# listener cookie is what gets a new listener id: an address gets 300 at once (a whole
+# school arriving) and one more every 30 seconds, so a loop throwing its cookie away adds
+# at most 120 listeners an hour. Sign-ins start and come back a few times a day per
+# person. An ad is placed once per page and player view.
+ADDRESS_LIMITS = [
+    {
+        "name": "beacons",
+        "methods": ["POST"],
+        "path": r"^/api/events$",
+        "burst": env_int("TWENTYTWO_LIMIT_BEACONS_BURST", 600),
+        "per_second": env_float("TWENTYTWO_LIMIT_BEACONS_PER_SECOND", 10.0),
+    },
+    {
+        "name": "listener-ids",
+        "methods": ["POST"],
+        "path": r"^/api/events$",
+        # audience/listener.py's LISTENER_COOKIE
+        "without_cookie": "tt_listener",
+        "burst": env_int("TWENTYTWO_LIMIT_LISTENER_IDS_BURST", 300),
+        "per_second": env_float("TWENTYTWO_LIMIT_LISTENER_IDS_PER_SECOND", 1 / 30),
+    },
+    {
+        "name": "sign-in-starts",
+        "methods": ["GET", "POST"],
+        "path": r"^/accounts/(?:[\w.-]+/){1,2}login/$",
+        "burst": env_int("TWENTYTWO_LIMIT_SIGN_IN_BURST", 60),
+        "per_second": env_float("TWENTYTWO_LIMIT_SIGN_IN_PER_SECOND", 0.1),
+    },
+    {
+        "name": "sign-in-callbacks",
+        "methods": ["GET", "POST"],
+        "path": r"^/accounts/(?:[\w.-]+/){1,2}login/callback/$",
+        "burst": env_int("TWENTYTWO_LIMIT_SIGN_IN_BURST", 60),
+        "per_second": env_float("TWENTYTWO_LIMIT_SIGN_IN_PER_SECOND", 0.1),
+    },
+    {
+        "name": "ads",
+        "methods": ["GET", "HEAD"],
+        "path": r"^/ads/(?:place/|\d+/click/)$",
+        "burst": env_int("TWENTYTWO_LIMIT_ADS_BURST", 300),
+        "per_second": env_float("TWENTYTWO_LIMIT_ADS_PER_SECOND", 5.0),
+    },
+]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -18,6 +18,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "twentytwo.config.settings")
 site = get_wsgi_application()
 
 from twentytwo.audience.fast_path import BeaconFastPath  # noqa: E402 (needs setup first)
+from twentytwo.core.address_limits import address_limits_refusal  # noqa: E402
 from twentytwo.core.lean_handler import LeanWSGIHandler  # noqa: E402
 from twentytwo.core.response_cache import SharedResponseCache  # noqa: E402
 from twentytwo.streaming.fast_path import StreamFastPath  # noqa: E402
@@ -30,7 +31,7 @@ BEACON_ROUTE_PREFIXES = ("/api/events",)
 SHARED_CACHE_PREFIXES = ("/api/",)
 
 files = StreamFastPath(LeanWSGIHandler())
-beacons = BeaconFastPath(LeanWSGIHandler("BEACON_ROUTE_MIDDLEWARE"))
+beacons = BeaconFastPath(LeanWSGIHandler("BEACON_ROUTE_MIDDLEWARE"), guard=address_limits_refusal)
 
 
 def route(environ, start_response):

@@ -6,14 +6,25 @@ app process, so repeated catalog reads cost a dictionary lookup instead of a tri
 Django. It follows HTTP caching rules (RFC 9111) for what it stores: only 200 answers to
 GET that are `public` with a positive `max-age`, set no cookie and vary on no cookie;
 answers are matched on the request headers their `Vary` names, and a matching
-`If-None-Match` gets a 304. In production nginx's proxy cache can do the same job."""
+`If-None-Match` gets a 304.
 
+With Redis configured (core/shared.py) an answer one process made is kept there too, for
+the same time, so the other processes and machines answer from it instead of making it
+again; each process keeps its own copy in front of Redis. Without Redis, or while it does
+not answer, each process has only its own."""
+
+import base64
+import hashlib
+import json
+import math
 import re
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+
+from twentytwo.core.shared import shared_errors, shared_store
 
 _MAX_AGE = re.compile(r"(?:^|,)\s*max-age=(\d+)", re.IGNORECASE)
 _NOT_STORED = {"set-cookie"}
@@ -29,6 +40,22 @@ class CachedAnswer:
     expires: float
     vary: tuple[tuple[str, str], ...]  # (WSGI environ key, the request's value)
     etag: str | None
+
+    def encoded(self) -> bytes:
+        fields = asdict(self) | {"body": base64.b64encode(self.body).decode()}
+        return json.dumps(fields, separators=(",", ":")).encode()
+
+    @classmethod
+    def decoded(cls, data: bytes) -> "CachedAnswer":
+        fields = json.loads(data)
+        return cls(
+            status=fields["status"],
+            headers=[tuple(pair) for pair in fields["headers"]],
+            body=base64.b64decode(fields["body"]),
+            expires=fields["expires"],
+            vary=tuple(tuple(pair) for pair in fields["vary"]),
+            etag=fields["etag"],
+        )
 
 
 def _header(headers: list[tuple[str, str]], name: str) -> str | None:
@@ -69,7 +96,7 @@ class SharedResponseCache:
         *,
         prefixes: tuple[str, ...],
         max_entries: int = 2000,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.app = app
         self.prefixes = prefixes
@@ -102,8 +129,11 @@ class SharedResponseCache:
 
     def _lookup(self, key: tuple, environ: dict) -> CachedAnswer | None:
         answer = self._entries.get(key)
-        if answer is None:
-            return None
+        if answer is None or answer.expires <= self.clock():
+            answer = self._shared_get(key)
+            if answer is None:
+                return None
+            self._keep(key, answer)
         if answer.expires <= self.clock() or any(
             environ.get(name, "") != value for name, value in answer.vary
         ):
@@ -148,9 +178,43 @@ class SharedResponseCache:
             vary=tuple((name, environ.get(name, "")) for name in _vary_keys(headers)),
             etag=_header(headers, "etag"),
         )
+        self._keep(key, answer)
+        self._shared_set(key, answer, seconds)
+        return [body]
+
+    def _keep(self, key: tuple, answer: CachedAnswer) -> None:
         with self._lock:
             self._entries[key] = answer
             self._entries.move_to_end(key)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
-        return [body]
+
+    @staticmethod
+    def _shared_key(key: tuple) -> str:
+        return "tt:answer:" + hashlib.sha256(repr(key).encode()).hexdigest()
+
+    def _shared_get(self, key: tuple) -> CachedAnswer | None:
+        client = shared_store.client()
+        if client is None:
+            return None
+        try:
+            data = client.get(self._shared_key(key))
+        except shared_errors():
+            shared_store.failed()
+            return None
+        shared_store.answered()
+        try:
+            return CachedAnswer.decoded(data) if data else None
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def _shared_set(self, key: tuple, answer: CachedAnswer, seconds: int) -> None:
+        client = shared_store.client()
+        if client is None:
+            return
+        try:
+            client.set(self._shared_key(key), answer.encoded(), ex=max(1, math.ceil(seconds)))
+        except shared_errors():
+            shared_store.failed()
+        else:
+            shared_store.answered()

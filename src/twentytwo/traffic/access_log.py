@@ -14,7 +14,7 @@ from time import perf_counter, time_ns
 
 from django.conf import settings
 
-from twentytwo.traffic.addresses import (
+from twentytwo.core.addresses import (
     MAX_FORWARDED_CHARS,
     address_in,
     address_parse,

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.urls import Resolver404, resolve
 
 from twentytwo.audience.listener import COUNTING_COOKIE, COUNTING_OFF, LISTENER_COOKIE
-from twentytwo.traffic.addresses import address_network, client_address, networks_parse
+from twentytwo.core.addresses import address_network, client_address, networks_parse
 from twentytwo.traffic.models import (
     MAX_AGENT_FAMILY_CHARS,
     MAX_HOST_CHARS,

@@ -17,7 +17,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from twentytwo.traffic.addresses import address_in, client_address, networks_parse
+from twentytwo.core.addresses import address_in, client_address, networks_parse
 from twentytwo.traffic.metrics import exposition, snapshots_merge
 from twentytwo.traffic.process_figures import snapshots_of_other_processes
 from twentytwo.traffic.request_ids import request_id_acceptable
@@ -99,6 +99,16 @@ def _gauges() -> list[tuple[str, str, dict, float]]:
                 backlog.oldest_seconds,
             ),
         ]
+    shared = health.shared_store_answers()
+    if shared is not None:
+        gauges.append(
+            (
+                "twentytwo_redis_up",
+                "1 when Redis answers; 0 means degraded: each process on its own state.",
+                {},
+                int(shared),
+            )
+        )
     up = health.database_answers() is None
     gauges.append(("twentytwo_database_up", "1 when the database answers.", {}, int(up)))
     if not up:

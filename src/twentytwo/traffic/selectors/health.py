@@ -1,5 +1,5 @@
-"""What /readyz and /metrics read at the moment they are asked: the database, the task
-worker's heartbeat and the task queue."""
+"""What /readyz and /metrics read at the moment they are asked: the database, Redis, the
+task worker's heartbeat and the task queue."""
 
 from __future__ import annotations
 
@@ -11,12 +11,14 @@ from django.db import DatabaseError, connection
 from django.tasks import TaskResultStatus, task_backends
 from django.utils import timezone
 
+from twentytwo.core.shared import shared_errors, shared_store
 from twentytwo.traffic.models import WorkerHeartbeat
 
 HEARTBEAT = "worker"
 DATABASE_DOWN = "database: not answering ({error})"
 WORKER_NEVER_SEEN = "worker: never seen (is `python -m twentytwo db_worker` running?)"
 WORKER_STALE = "worker: last seen {seconds} s ago, more than {limit} s"
+SHARED_DOWN = "redis: not answering, degraded: each process keeps its own cache, budgets and limits"
 
 
 def worker_last_seen() -> datetime | None:
@@ -45,6 +47,22 @@ def database_answers() -> str | None:
     return None
 
 
+def shared_store_answers() -> bool | None:
+    """True when Redis answers a ping, False when not, None when none is configured."""
+    if not shared_store.url():
+        return None
+    client = shared_store.client()
+    if client is None:  # found down a moment ago; asked again after a few seconds
+        return False
+    try:
+        client.ping()
+    except shared_errors():
+        shared_store.failed()
+        return False
+    shared_store.answered()
+    return True
+
+
 def worker_needed() -> bool:
     """A backend that runs tasks at once (tests, some setups) has no worker to wait for."""
     return bool(task_backends["default"].supports_defer)
@@ -58,6 +76,10 @@ def readiness(*, now: datetime | None = None) -> Readiness:
     if error is not None:
         return Readiness(problems=[DATABASE_DOWN.format(error=error)], notes=[])
     notes.append("database: ok")
+    shared = shared_store_answers()
+    if shared is not None:
+        # The site serves without Redis: that is said, and the node stays in rotation.
+        notes.append("redis: ok" if shared else SHARED_DOWN)
     if not worker_needed():
         notes.append("worker: not needed (tasks run at once)")
         return Readiness(problems=problems, notes=notes)
