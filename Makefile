@@ -20,11 +20,12 @@ FIND_PYTHON = for c in python3.13 python3.12 \
 	  if "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	    command -v "$$c" || echo "$$c"; exit 0; fi; done; exit 1
 
-.PHONY: help install demo serve seed migrate test test-fast test-browser bench lint format lock clean
+.PHONY: help install demo prod serve seed migrate test test-fast test-browser bench lint format lock clean
 
 help:
 	@echo "make demo   install, migrate, seed the demo catalog and serve on http://$(HOST):$(PORT)"
 	@echo "make test   install and run the whole test suite"
+	@echo "make prod   the production stack on loopback: nginx (TLS, HTTP/2), granian, PostgreSQL, Redis"
 	@echo "make bench  streaming and API benchmarks against baselines"
 	@echo "make lint   ruff check and format check"
 
@@ -70,6 +71,11 @@ demo: seed
 	  TWENTYTWO_DEMO_LOGIN=true TWENTYTWO_DEMO_OIDC_PORT=$(DEMO_OIDC_PORT) \
 	  $(PY) -m twentytwo serve --host $(HOST) --port $(PORT) \
 	  --workers $(WEB_WORKERS) --threads $(WEB_THREADS)
+
+# The production stack on loopback (deploy/prod.py): nginx, granian, PostgreSQL, Redis, the
+# worker and the loader, until Ctrl-C.
+prod: install
+	$(PY) deploy/prod.py
 
 test: install
 	$(PY) -m twentytwo collectstatic --no-input --verbosity 0

@@ -1,0 +1,241 @@
+"""The production stack on loopback (deploy/prod.py, `make prod`): nginx with TLS and HTTP/2
+in front of granian, PostgreSQL, Redis, the worker and the loader, started as a production
+host runs them and driven over HTTPS as browsers and players reach it."""
+
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from tests.support.processes import PYTHONPATH, ROOT
+
+# The stack runs on PostgreSQL whatever the suite's database is: it runs once, in the
+# PostgreSQL round (DATABASE_URL=postgres://... make test), as CI's second round is.
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+        reason="the production stack runs in the PostgreSQL round",
+    ),
+]
+
+PG = os.environ.get("TWENTYTWO_TEST_PG", "postgres://postgres@127.0.0.1:5432")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Curl:
+    """curl against the stack, trusting only the run's own certificate."""
+
+    def __init__(self, origin: str, cert: Path) -> None:
+        self.origin, self.cert = origin, cert
+
+    def __call__(self, path, *args, origin=None, **options):
+        command = [
+            "curl", "-s", "--cacert", str(self.cert), "-o", "-", "-D", "/dev/stderr",
+            "--max-time", "20", *args, (origin or self.origin) + path,
+        ]  # fmt: skip
+        done = subprocess.run(command, capture_output=True, **options)
+        head = done.stderr.decode(errors="replace")
+        statuses = re.findall(r"^HTTP/([\d.]+) (\d{3})", head, re.MULTILINE)
+        headers = {}
+        for line in head.splitlines()[1:]:
+            if ":" in line:
+                name, value = line.split(":", 1)
+                headers[name.strip().lower()] = value.strip()
+        return statuses[-1] if statuses else None, headers, done.stdout
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    var = tmp_path_factory.mktemp("prod")
+    database = f"twentytwo_stack_{uuid.uuid4().hex[:8]}"
+    ports = {name: free_port() for name in ("https", "http", "app", "redis")}
+    env = {**os.environ, "PYTHONPATH": PYTHONPATH}
+    for name in list(env):
+        if name.startswith("TWENTYTWO_") or name == "DATABASE_URL":
+            env.pop(name)
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "deploy" / "prod.py"), "--var", str(var),
+         "--https-port", str(ports["https"]), "--http-port", str(ports["http"]),
+         "--app-port", str(ports["app"]), "--redis-port", str(ports["redis"]),
+         "--database-url", f"{PG}/{database}"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    lines = []
+    deadline = time.monotonic() + 600
+    for line in process.stdout:
+        lines.append(line)
+        if "production stack) is on" in line or time.monotonic() > deadline:
+            break
+    if process.poll() is not None or "production stack) is on" not in "".join(lines):
+        process.kill()
+        pytest.fail("the stack did not start:\n" + "".join(lines[-40:]))
+    curl = Curl(f"https://localhost:{ports['https']}", var / "tls" / "cert.pem")
+    yield {"process": process, "var": var, "ports": ports, "curl": curl}
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=120)
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+def upstream_of(stack, path: str) -> list[str]:
+    """What nginx logged as the upstream of each request for `path`: '-' when it answered."""
+    log = (stack["var"] / "log" / "nginx-access.log").read_text()
+    return [
+        line.rsplit("upstream=", 1)[1].strip()
+        for line in log.splitlines()
+        if f" {path} " in line or f" {path}?" in line
+    ]
+
+
+def first_track(stack):
+    curl = stack["curl"]
+    _, _, body = curl("/api/cities")
+    city = json.loads(body)[0]
+    _, _, body = curl(f"/api/cities/{city['slug']}/genres")
+    genre = json.loads(body)[0]
+    _, _, body = curl(f"/api/genres/{genre['id']}/tracks")
+    return genre, json.loads(body)[0]
+
+
+def test_pages_come_over_tls_and_http2_with_the_production_headers(stack):
+    status, headers, body = stack["curl"]("/", "--http2")
+    assert status == ("2", "200")
+    assert headers["strict-transport-security"].startswith("max-age=31536000")
+    assert "default-src 'none'" in headers["content-security-policy"]
+    assert "__Host-" not in headers.get("set-cookie", "") or "Secure" in headers["set-cookie"]
+    assert b"22tracks" in body
+
+
+def test_plain_http_goes_to_https_on_either_port(stack):
+    ports, curl = stack["ports"], stack["curl"]
+    status, headers, _ = curl("/amsterdam/", origin=f"http://localhost:{ports['http']}")
+    assert status[1] == "301"
+    assert headers["location"] == f"https://localhost:{ports['https']}/amsterdam/"
+    status, headers, _ = curl("/", origin=f"http://localhost:{ports['https']}")
+    assert status[1] == "301"
+    assert headers["location"].startswith(f"https://localhost:{ports['https']}/")
+
+
+def test_static_files_are_nginx_s_own_and_the_readyz_names_redis(stack):
+    curl = stack["curl"]
+    status, headers, body = curl("/readyz")
+    assert status[1] == "200", body
+    assert b"redis: ok" in body and b"database: ok" in body
+    _, _, page = curl("/")
+    script = re.search(rb'src="(/static/[^"]+\.js)"', page)[1].decode()
+    status, headers, _ = curl(script)
+    assert status[1] == "200"
+    assert headers["cache-control"] == "public, max-age=31536000, immutable"
+    # Every answer of the app carries its request id; nginx's own answers do not.
+    assert "x-request-id" not in headers
+    assert "x-request-id" in curl("/api/cities")[1]
+
+
+def test_a_stream_plays_in_ranges_and_a_tampered_or_expired_link_is_refused(stack):
+    curl = stack["curl"]
+    _genre, track = first_track(stack)
+    path = "/" + track["stream_url"].split("/", 3)[3]
+    status, headers, body = curl(path, "-H", "Range: bytes=1000-1999")
+    assert status[1] == "206"
+    assert headers["content-range"].startswith("bytes 1000-1999/")
+    assert len(body) == 1000
+    status, _, whole = curl(path)
+    assert status[1] == "200" and whole[1000:2000] == body
+
+    tampered = re.sub(r"\.([A-Za-z0-9_-]{4})", lambda m: "." + m[1][::-1], path, count=1)
+    assert curl(tampered)[0][1] == "403"
+    expired = re.sub(r"-(\d+)\.", "-1000000000.", path, count=1)
+    assert curl(expired)[0][1] == "403"
+
+
+def test_a_beacon_through_nginx_is_stored_and_a_wrong_host_is_refused(stack):
+    curl = stack["curl"]
+    genre, track = first_track(stack)
+    batch = {"events": [{"id": str(uuid.uuid4()), "type": "start", "genre": genre["id"],
+                         "track": track["id"], "position": 0.0}]}  # fmt: skip
+    listener = uuid.uuid4().hex
+    status, _, body = curl(
+        "/api/events", "-X", "POST", "-H", "Content-Type: application/json",
+        "-H", f"Origin: {curl.origin}", "-H", f"Cookie: tt_listener={listener}",
+        "--data-binary", json.dumps(batch),
+    )  # fmt: skip
+    assert status[1] == "200", body
+    assert json.loads(body) == {"accepted": 1, "dropped": {}}
+    assert curl("/", "-H", "Host: evil.example")[0][1] == "400"
+
+
+def test_slow_and_oversized_requests_stop_at_nginx_without_a_5xx(stack):
+    curl = stack["curl"]
+    big = "X-Big: " + secrets.token_hex(4500)  # 9000 bytes, past the 8 KB of a header line
+    status, _, _ = curl("/", "--http1.1", "-H", big)
+    assert status[1] in ("400", "494")
+    # Over HTTP/2 nginx resets the stream or answers 4xx; the app never sees it.
+    status, _, _ = curl("/", "--http2", "-H", "X-Big: " + secrets.token_hex(10_000))
+    assert status is None or status[1].startswith("4")
+    status, _, _ = curl("/api/events", "-X", "POST", "--data-binary", "@-", input=b"x" * (33 << 20))
+    assert status[1] == "413"
+    for bad in ("bytes=abc", "bytes=5-1", "bytes=-", "bytes=0-1,,,", "lines=0-1"):
+        _genre, track = first_track(stack)
+        path = "/" + track["stream_url"].split("/", 3)[3]
+        status, _, _ = curl(path, "-H", f"Range: {bad}")
+        assert status[1] in ("200", "206", "416"), (bad, status)
+
+
+def test_with_redis_stopped_pages_and_streams_are_still_served(stack):
+    curl = stack["curl"]
+    _genre, track = first_track(stack)
+    path = "/" + track["stream_url"].split("/", 3)[3]
+    redis_pid = int(
+        subprocess.run(
+            ["pgrep", "-f", f"redis-server 127.0.0.1:{stack['ports']['redis']}"],
+            capture_output=True, text=True, check=True,
+        ).stdout.split()[0]
+    )  # fmt: skip
+    os.kill(redis_pid, signal.SIGSTOP)  # Redis hangs: connections wait, nothing answers
+    try:
+        for page in ("/", "/api/cities", path):
+            assert curl(page)[0][1] == "200", page
+        status, _, body = curl("/readyz")
+        assert status[1] == "200" and b"redis: not answering, degraded" in body
+    finally:
+        os.kill(redis_pid, signal.SIGCONT)
+
+
+def test_slow_clients_are_dropped_by_nginx_while_the_site_answers(stack):
+    import ssl
+
+    context = ssl.create_default_context(cafile=str(stack["curl"].cert))
+    slow = []
+    for _ in range(30):
+        raw = socket.create_connection(("127.0.0.1", stack["ports"]["https"]), timeout=30)
+        conn = context.wrap_socket(raw, server_hostname="localhost")
+        conn.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Slow: ")  # and never more
+        slow.append(conn)
+    started = time.monotonic()
+    try:
+        for _ in range(5):
+            assert stack["curl"]("/api/cities")[0][1] == "200"
+        for conn in slow:
+            answer = conn.recv(1024)  # nginx gives up on the headers: closed, or a 408
+            assert answer == b"" or answer.startswith(b"HTTP/1.1 408")
+        assert time.monotonic() - started < 25
+    finally:
+        for conn in slow:
+            conn.close()
