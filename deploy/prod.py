@@ -132,6 +132,9 @@ class Stack:
         text = SITE_CONF.read_text()
         replacements = [
             ("    listen [::]:80;\n", ""),
+            ("    listen [::]:443 ssl http2 default_server;\n", ""),
+            ("listen 443 ssl http2 default_server;",
+             f"listen 127.0.0.1:{self.https_port} ssl http2 default_server;"),
             ("    listen [::]:443 ssl http2;\n", ""),
             ("listen 80;", f"listen 127.0.0.1:{self.http_port};"),
             ("listen 443 ssl http2;", f"listen 127.0.0.1:{self.https_port} ssl http2;"),
@@ -144,6 +147,7 @@ class Stack:
             ("server 127.0.0.1:8000;", f"server 127.0.0.1:{self.app_port};"),
             # Not on port 443: the app must hear the port to make its absolute URLs.
             ("proxy_set_header Host $host;", "proxy_set_header Host $host:$server_port;"),
+            ("/srv/22tracks/deploy/", f"{ROOT / 'deploy'}/"),
             ("/srv/22tracks/var", str(self.var)),
         ]  # fmt: skip
         for old, new in replacements:
@@ -158,10 +162,12 @@ class Stack:
         for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (run / name).mkdir(parents=True, exist_ok=True)
         (run / "site.conf").write_text(self.site_conf())
+        self.manage("stream_edge_key", str(self.var / "stream-key.conf"))
         user = "user root;\n" if os.geteuid() == 0 else ""
         main = run / "nginx.conf"
         main.write_text(
-            f"""{user}worker_processes 2;
+            f"""{user}load_module {NJS_MODULE};
+worker_processes 2;
 pid {run}/nginx.pid;
 error_log {self.log}/nginx-error.log warn;
 events {{ worker_connections 4096; }}
@@ -319,6 +325,11 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
 
     problems = []
+    if not NJS_MODULE.exists():
+        problems.append(
+            f"nginx's js module is missing ({NJS_MODULE})"
+            "\n  install it with: apt-get install -y libnginx-mod-http-js"
+        )
     if missing := missing_tools():
         problems.append(
             "missing Debian packages: " + " ".join(missing)

@@ -44,4 +44,42 @@ function verdict(r) {
     return 'ok';
 }
 
-export default { verdict };
+// Compare two runs of digits as numbers, however long.
+function lessThan(a, b) {
+    a = a.replace(/^0+(?=.)/, '');
+    b = b.replace(/^0+(?=.)/, '');
+    return a.length !== b.length ? a.length < b.length : a < b;
+}
+
+// "1" when nginx may answer the Range header, "0" when the app would ignore it and send the
+// whole file (streaming/ranges.py): another unit, a malformed or reversed range, more
+// than 16 ranges, or a header past 1024 characters. An empty list element, which the app
+// skips, is ignored whole here, since nginx would refuse it.
+function rangeOk(r) {
+    const header = (r.headersIn.Range || '').trim();
+    if (header === '') {
+        return '1';
+    }
+    const at = header.indexOf('=');
+    if (header.length > 1024 || at < 0 || header.slice(0, at).toLowerCase() !== 'bytes') {
+        return '0';
+    }
+    const specs = header.slice(at + 1).split(',').map((spec) => spec.trim());
+    if (specs.length > 16) {
+        return '0';
+    }
+    for (let i = 0; i < specs.length; i++) {
+        const spec = specs[i];
+        const range = /^([0-9]+)-([0-9]*)$/.exec(spec);
+        if (range) {
+            if (range[2] !== '' && lessThan(range[2], range[1])) {
+                return '0';
+            }
+        } else if (!/^-[0-9]+$/.test(spec)) {
+            return '0';
+        }
+    }
+    return '1';
+}
+
+export default { verdict, rangeOk };

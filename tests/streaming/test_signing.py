@@ -4,6 +4,7 @@ from twentytwo.streaming.signing import (
     STREAM_TOKEN_EXPIRED,
     STREAM_TOKEN_INVALID,
     StreamTokenError,
+    stream_edge_key,
     stream_token,
     stream_token_verify,
     stream_url,
@@ -69,3 +70,40 @@ def test_token_signed_with_another_key_is_refused(settings):
 
     with pytest.raises(StreamTokenError, match=STREAM_TOKEN_INVALID):
         stream_token_verify(token, now=ISSUED)
+
+
+AUDIO = "audio/3f/3f2a9c1b7d0e4a5b8c6d7e8f9a0b1c2d.ogg"
+
+
+def test_a_url_made_with_the_storage_name_names_the_file_under_the_signature():
+    url = stream_url(42, audio=AUDIO, now=ISSUED)
+
+    assert url.endswith(".ogg")  # the file's own extension
+    token = url.removeprefix("/stream/")
+    assert token.split(".")[0].endswith("-3f2a9c1b7d0e4a5b8c6d7e8f9a0b1c2d")
+    assert stream_token_verify(token, now=ISSUED) == 42
+    # Another file under the same signature is refused.
+    forged = token.replace("3f2a9c1b", "3f2a9c1c")
+    with pytest.raises(StreamTokenError, match=STREAM_TOKEN_INVALID):
+        stream_token_verify(forged, now=ISSUED)
+
+
+@pytest.mark.parametrize(
+    "audio", ["", "audio/old-name.mp3", "audio/3f/4f2a9c1b7d0e4a5b8c6d7e8f9a0b1c2d.mp3"]
+)
+def test_a_storage_name_of_another_shape_gives_the_app_checked_url(audio):
+    token = stream_url(42, audio=audio, now=ISSUED).removeprefix("/stream/")
+    assert token.split(".")[0].count("-") == 1
+    assert stream_token_verify(token, now=ISSUED) == 42
+
+
+def test_the_edge_key_makes_the_signers_own_signatures():
+    import base64
+    import hashlib
+    import hmac
+
+    token = stream_token(42, now=ISSUED, file="3f2a9c1b7d0e4a5b8c6d7e8f9a0b1c2d")
+    value, signature = token.rsplit(".", 1)
+    key = bytes.fromhex(stream_edge_key())
+    made = base64.urlsafe_b64encode(hmac.new(key, value.encode(), hashlib.sha256).digest())
+    assert made.rstrip(b"=").decode() == signature

@@ -65,7 +65,9 @@ def track_repr(request: HttpRequest, track: Track) -> dict:
         "mime_type": track.mime_type,
         "bitrate": track.bitrate,
         "artwork_url": _picture(request, track.artwork),
-        "stream_url": _absolute(request, stream_url(track.pk, extension=_extension(track))),
+        "stream_url": _absolute(
+            request, stream_url(track.pk, extension=_extension(track), audio=track.audio)
+        ),
         "buy_links": [{"shop": link.shop, "url": link.url} for link in track.buy_links.all()],
         "url": _absolute(request, track.get_absolute_url()),
     }

@@ -26,7 +26,7 @@ def track_media(track, genre=None) -> TrackMedia:
     """Return where to stream the track from and its pictures, `genre` standing in for art."""
     thumbnail = _picture_url(track.artwork)
     return TrackMedia(
-        stream_url=stream_url(track.pk),
+        stream_url=stream_url(track.pk, audio=track.audio),
         artwork_url=thumbnail or _picture_url(getattr(genre, "picture", "")),
         thumbnail_url=thumbnail,
     )
