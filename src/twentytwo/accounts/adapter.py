@@ -7,7 +7,6 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.helpers import render_authentication_error
 from allauth.socialaccount.models import SocialLogin
 from allauth.socialaccount.providers.base import AuthProcess
-from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.http import HttpRequest
@@ -15,7 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from twentytwo.accounts.claims import clean_email
-from twentytwo.accounts.oidc import NonceOpenIDConnectProvider, sociallogin_nonce_matches
+from twentytwo.accounts.oidc import NONCE_PROVIDERS, sociallogin_nonce_matches
 from twentytwo.accounts.services import profile_facts_record_from_social_account
 
 EMAIL_IN_USE = (
@@ -36,14 +35,13 @@ class AccountAdapter(DefaultAccountAdapter):
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def get_provider(self, request: HttpRequest, provider, client_id=None):
         found = super().get_provider(request, provider, client_id=client_id)
-        if type(found) is OpenIDConnectProvider:
-            return NonceOpenIDConnectProvider(request, app=found.app)
-        return found
+        with_nonce = NONCE_PROVIDERS.get(type(found))
+        return with_nonce(request, app=found.app) if with_nonce else found
 
     def pre_social_login(self, request: HttpRequest, sociallogin: SocialLogin) -> None:
         """Refuse a replayed ID token and an e-mail address that belongs to another account."""
         provider = sociallogin.account.get_provider()
-        if isinstance(provider, OpenIDConnectProvider) and not sociallogin_nonce_matches(
+        if isinstance(provider, tuple(NONCE_PROVIDERS)) and not sociallogin_nonce_matches(
             sociallogin
         ):
             raise ImmediateHttpResponse(

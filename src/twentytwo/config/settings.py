@@ -299,7 +299,8 @@ if DEMO_LOGIN and PRODUCTION:
 DEMO_OIDC_PORT = env_int("TWENTYTWO_DEMO_OIDC_PORT", 9400)
 
 # Each provider appears only when its client id and secret are configured. PKCE (S256) is on
-# wherever the provider supports it; state is always checked; OpenID Connect adds a nonce.
+# for every provider; state is always checked; Google and OpenID Connect add a nonce that the
+# ID token must carry back (accounts/oidc.py).
 _providers: dict = {}
 if _google := _provider_app("GOOGLE"):
     _providers["google"] = {
@@ -313,6 +314,8 @@ if _facebook := _provider_app("FACEBOOK"):
         "METHOD": "oauth2",
         "SCOPE": ["public_profile", "email"],
         "FIELDS": ["id", "name", "email", "picture"],
+        # Facebook Login takes PKCE (S256) on its manual flow; allauth leaves it off unless told.
+        "OAUTH_PKCE_ENABLED": True,
     }
 if _x := _provider_app("X"):
     _providers["twitter_oauth2"] = {"APPS": [_x], "OAUTH_PKCE_ENABLED": True}
