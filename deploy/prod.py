@@ -174,9 +174,8 @@ events {{ worker_connections 4096; }}
 http {{
     include /etc/nginx/mime.types;
     default_type application/octet-stream;
-    log_format upstream '$remote_addr [$time_iso8601] "$request" $status $body_bytes_sent '
-                        'upstream=$upstream_addr';
-    access_log {self.log}/nginx-access.log upstream;
+    # The app keeps the access log (nginx's edge requests included: traffic/edge.py).
+    access_log off;
     client_body_temp_path {run}/client_body;
     proxy_temp_path {run}/proxy;
     fastcgi_temp_path {run}/fastcgi;
@@ -189,7 +188,7 @@ http {{
         return main
 
     def prepare(self, *, seed: bool) -> None:
-        for folder in (self.var, self.log, self.var / "acme"):
+        for folder in (self.var, self.log, self.log / "edge", self.var / "acme"):
             folder.mkdir(parents=True, exist_ok=True)
         self.certificate()
         self.database()

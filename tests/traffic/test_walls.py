@@ -18,6 +18,7 @@ TRAFFIC_SOURCE = Path(twentytwo.traffic.__file__).parent
 RECORD_MODULES = (
     "access_log.py",
     "batches.py",
+    "edge.py",
     "files.py",
     "loader.py",
     "metrics.py",

@@ -543,6 +543,9 @@ ACCESS_LOG_BUFFER = env_int("TWENTYTWO_ACCESS_LOG_BUFFER", 100_000)
 ACCESS_LOG_SPOOL_DIR = Path(
     env_str("TWENTYTWO_ACCESS_LOG_SPOOL_DIR", str(ACCESS_LOG_DIR / "spool"))
 )
+# Where nginx writes the requests it answers itself (stream URLs it checks: traffic/edge.py),
+# for the loader to bring into the access log.
+ACCESS_LOG_EDGE_DIR = Path(env_str("TWENTYTWO_ACCESS_LOG_EDGE_DIR", str(ACCESS_LOG_DIR / "edge")))
 ACCESS_LOG_SPOOL_MAX_BYTES = env_int("TWENTYTWO_ACCESS_LOG_SPOOL_MAX_BYTES", 2 * 1024**3)
 # Who makes and stores the records: "process", a loader beside the app server at the lowest
 # CPU priority (`serve` starts it; `python -m twentytwo traffic_loader` otherwise), or

@@ -30,6 +30,7 @@ from django.db import connection, transaction
 
 from twentytwo.traffic import files
 from twentytwo.traffic.batches import TABLE_COLUMNS, Batch, BatchEncoder
+from twentytwo.traffic.edge import edge_files_spool
 from twentytwo.traffic.metrics import SINK_FILE, SINK_TABLE, Counters, process_counters
 from twentytwo.traffic.models import LoadedChunk
 from twentytwo.traffic.process_figures import snapshot_write
@@ -69,8 +70,11 @@ class AccessLogLoader:
         counters: Counters,
         metrics_directory: Path | None = None,
         table: bool = True,
+        edge_directory: Path | None = None,
     ) -> None:
         self.spool_directory = spool_directory
+        # Where nginx writes the requests it answers itself (traffic/edge.py), if it does.
+        self.edge_directory = edge_directory
         self.directory = directory
         self.counters = counters
         self.metrics_directory = metrics_directory
@@ -96,6 +100,11 @@ class AccessLogLoader:
         """Load every spool file there is now; return how many records were made.
 
         The caller holds the lock (or is the only loader, as in tests)."""
+        if self.edge_directory is not None:
+            try:
+                edge_files_spool(self.edge_directory, self.spool_directory)
+            except OSError as error:  # a full disk: the files wait for the next pass
+                logger.warning("The edge's request files wait for the next pass: %s", error)
         loaded = rejected = 0
         for spool_file in spool_files(self.spool_directory):
             try:
@@ -262,6 +271,7 @@ def access_log_loader_from_settings() -> AccessLogLoader:
         directory=Path(settings.ACCESS_LOG_DIR),
         counters=process_counters(),
         metrics_directory=Path(settings.METRICS_DIR),
+        edge_directory=Path(settings.ACCESS_LOG_EDGE_DIR),
     )
 
 

@@ -53,15 +53,18 @@ class SpoolFile:
         return self.path.suffix == FILED_SUFFIX
 
 
-def spool_write(directory: Path, hits: list[tuple]) -> Path:
+def spool_write(directory: Path, hits: list[tuple], *, name: str = "") -> Path:
     """Write `hits` as one new spool file; raise OSError (a full disk) for the caller.
 
-    Names sort in the order files were made: nanoseconds, then process and a counter."""
+    Names sort in the order files were made: nanoseconds, then process and a counter. A
+    caller that may write the same hits again (after a crash) gives a name of its own, of
+    the same shape, so the second file replaces the first."""
     directory.mkdir(parents=True, exist_ok=True)
-    name = f"{time_ns():020d}-{os.getpid()}-{next(_sequence)}"
+    name = name or f"{time_ns():020d}-{os.getpid()}-{next(_sequence)}"
     temporary = directory / f".{name}.tmp"
     data = marshal.dumps((VERSION, hits), 4)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    temporary.unlink(missing_ok=True)  # left by a crash
     fd = os.open(temporary, flags, FILE_MODE)
     try:
         view = memoryview(data)
