@@ -13,7 +13,7 @@ import random
 import pytest
 
 from twentytwo.audience.selectors.bounded import MEASURES
-from twentytwo.partners import disclosure
+from twentytwo.partners import disclosure, noise
 
 DRAWS = 50_000
 TOLERANCE = 0.012
@@ -85,11 +85,12 @@ def test_a_view_noises_each_figure_with_its_whole_sensitivity_over_epsilon(monke
 
 def test_noise_too_small_for_the_epsilon_claimed_is_refused_before_a_draw(monkeypatch):
     """OpenDP states the privacy loss of the measurement built; noised() holds it to ε."""
-    original = disclosure.dp.m.make_laplace
+    dp = noise._opendp()
+    original = dp.m.make_laplace
 
     def too_little_noise(*args, scale, **kwargs):
         return original(*args, scale=scale / 2, **kwargs)
 
-    monkeypatch.setattr(disclosure.dp.m, "make_laplace", too_little_noise)
+    monkeypatch.setattr(dp.m, "make_laplace", too_little_noise)
     with pytest.raises(RuntimeError, match="does not give"):
         disclosure.noised([1, 2, 3], sensitivity=13, epsilon=1.0)

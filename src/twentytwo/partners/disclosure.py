@@ -28,10 +28,8 @@ import hmac
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from importlib.metadata import version
 from zoneinfo import ZoneInfo
 
-import opendp.prelude as dp
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -53,8 +51,7 @@ from twentytwo.audience.selectors.bounded import (
 from twentytwo.catalog.models import City
 from twentytwo.outreach.selectors.ads import ad_totals, ads_of_advertiser, ads_with_places
 from twentytwo.partners.models import Organisation, Release, ReleasedView
-
-dp.enable_features("contrib")
+from twentytwo.partners.noise import noise_library, noised
 
 FORMAT = 1
 # A curator's view leaves out the genre totals: its genres are the whole of them.
@@ -200,20 +197,6 @@ def query_check(query: ReportQuery, *, today: date) -> None:
         raise Refused(_("This organisation holds the rights to no tracks yet."))
 
 
-def noised(values: list[int], *, sensitivity: int, epsilon: float) -> list[int]:
-    """Return the values with discrete Laplace noise of scale sensitivity / ε, by OpenDP."""
-    if not values:
-        return []
-    scale = sensitivity / epsilon
-    measurement = dp.m.make_laplace(
-        dp.vector_domain(dp.atom_domain(T=int)), dp.l1_distance(T=int), scale=scale
-    )
-    # OpenDP states the privacy loss of the measurement itself: it must be the one claimed.
-    if measurement.map(sensitivity) > epsilon * (1 + 1e-9):
-        raise RuntimeError(f"noise of scale {scale} does not give ε {epsilon}")
-    return measurement(values)
-
-
 def _figures(query: ReportQuery, *, epsilon: float, min_listeners: int) -> dict:
     """Read the bounded sums of the query and release them: noised, thresholded."""
     limits = bounds()
@@ -292,7 +275,7 @@ def _figures(query: ReportQuery, *, epsilon: float, min_listeners: int) -> dict:
         "groups": groups,
         "method": {
             "mechanism": "discrete Laplace",
-            "library": f"OpenDP {version('opendp')}",
+            "library": noise_library(),
             "epsilon_per_figure": epsilon,
             "figures": list(MEASURES),
             "epsilon": epsilon * len(MEASURES),
@@ -511,7 +494,7 @@ def _ad_figures(query: AdsQuery, *, epsilon: float, minimum: int) -> dict:
         "cells": cells,
         "method": {
             "mechanism": "discrete Laplace",
-            "library": f"OpenDP {version('opendp')}",
+            "library": noise_library(),
             "unit": "one page view (ads are counted without any id)",
             "epsilon_per_figure": epsilon,
             "figures": list(AD_MEASURES),
