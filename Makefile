@@ -20,7 +20,7 @@ FIND_PYTHON = for c in python3.13 python3.12 \
 	  if "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	    command -v "$$c" || echo "$$c"; exit 0; fi; done; exit 1
 
-.PHONY: help install demo prod serve seed migrate test test-fast test-browser bench lint format lock clean
+.PHONY: help install demo prod soak serve seed migrate test test-fast test-browser bench lint format lock clean
 
 help:
 	@echo "make demo   install, migrate, seed the demo catalog and serve on http://$(HOST):$(PORT)"
@@ -76,6 +76,11 @@ demo: seed
 # worker and the loader, until Ctrl-C.
 prod: install
 	$(PY) deploy/prod.py
+
+# 200 listeners for 10 minutes through the production stack, then what the server kept
+# against what its clients were told (deploy/soak.py; SOAK_ARGS="--fault worker-kill").
+soak: install
+	$(PY) deploy/soak.py $(SOAK_ARGS)
 
 test: install
 	$(PY) -m twentytwo collectstatic --no-input --verbosity 0

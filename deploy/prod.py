@@ -289,6 +289,15 @@ http {{
         self.processes.clear()
 
 
+def free_port() -> int:
+    """A loopback port nothing listens on now."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def missing_tools() -> list[str]:
     missing = [package for tool, package in DEBIAN_PACKAGES.items() if shutil.which(tool) is None]
     return sorted(set(missing))

@@ -1,0 +1,43 @@
+"""A short soak of the production stack (deploy/soak.py, `make soak` runs 200 listeners for
+10 minutes): listeners behind one address browse, stream and send beacons while an app
+worker is killed; no answer is an error, every acknowledged event is stored, every request
+has its access record, and granian has replaced the worker."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.support.processes import PYTHONPATH, ROOT
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+        reason="the production stack runs in the PostgreSQL round",
+    ),
+]
+PG = os.environ.get("TWENTYTWO_TEST_PG", "postgres://postgres@127.0.0.1:5432")
+
+
+def test_a_short_soak_with_a_worker_killed_keeps_every_acknowledged_event(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TWENTYTWO_")}
+    env |= {"PYTHONPATH": PYTHONPATH, "DATABASE_URL": f"{PG}/twentytwo_soak"}
+    figures = tmp_path / "soak.json"
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "deploy" / "soak.py"), "--listeners", "30",
+         "--seconds", "40", "--fault", "worker-kill", "--var", str(tmp_path / "var"),
+         "--json", str(figures)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert figures.exists(), done.stdout[-3000:] + done.stderr[-3000:]
+    result = json.loads(figures.read_text())
+    assert result["problems"] == [], result
+    assert done.returncode == 0
+    assert result["faults"] and result["app_processes_after"] == 3
+    assert result["events_accepted_by_clients"] > 0
+    assert result["events_stored"] == result["events_accepted_by_clients"]
+    assert result["requests"]["stream"] > 0 and result["requests"]["beacon"] > 0
+    assert result["access_records_made"] >= result["requests_sent"]
