@@ -23,6 +23,7 @@ pytest_plugins = [
     "tests.support.redis",
     "tests.support.smtp",
     "tests.support.webhook",
+    "tests.support.wsgi",
 ]
 
 

@@ -4,13 +4,12 @@ school's 200 listeners behind one address are never held back; sign-in starts an
 their limits too, answered 429 with Retry-After before any session is made."""
 
 import json
-import uuid
 
 import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client
 
-from tests.support.beacons import OWN_ORIGIN, station
+from tests.support.beacons import OWN_ORIGIN, event, station
 from tests.support.wsgi import call
 from twentytwo.audience.ingestion import DROP_NO_LISTENER
 from twentytwo.audience.listener import LISTENER_COOKIE
@@ -25,16 +24,6 @@ FLOODER = "203.0.113.66"
 
 
 @pytest.fixture
-def app(wsgi_on_test_connection, settings):
-    from twentytwo.config.wsgi import application, shared_cache
-
-    settings.ALLOWED_HOSTS = ["testserver"]
-    shared_cache.clear()
-    yield application
-    shared_cache.clear()
-
-
-@pytest.fixture
 def clock(monkeypatch):
     """The limits' clock, stopped at T0 until a test moves it."""
     moments = [T0]
@@ -46,25 +35,15 @@ def limits(settings, name) -> dict:
     return next(rule for rule in settings.ADDRESS_LIMITS if rule["name"] == name)
 
 
-def beacon(app, genre, track, *, address, listener=None, count=1):
-    body = json.dumps(
-        {
-            "events": [
-                {
-                    "id": str(uuid.uuid4()),
-                    "type": "ping",
-                    "genre": genre.pk,
-                    "track": track.pk,
-                    "position": 1.0,
-                }
-                for _ in range(count)
-            ]
-        }
-    ).encode()
+def beacon(site, genre, track, *, address, listener=None, count=1):
+    events = [
+        event(genre, track, type="ping", position=1.0, client_time=None) for _ in range(count)
+    ]
+    body = json.dumps({"events": events}).encode()
     headers = {"Origin": OWN_ORIGIN, "Content-Type": "application/json"}
     if listener:
         headers["Cookie"] = f"{LISTENER_COOKIE}={listener}"
-    return call(app, "/api/events", method="POST", body=body, headers=headers, remote_addr=address)
+    return call(site, "/api/events", method="POST", body=body, headers=headers, remote_addr=address)
 
 
 def minted(answer) -> str | None:
@@ -74,10 +53,10 @@ def minted(answer) -> str | None:
     return cookie.split(";")[0].split("=", 1)[1]
 
 
-def test_a_flood_with_fresh_cookies_gets_only_so_many_listener_ids(app, clock, settings):
+def test_a_flood_with_fresh_cookies_gets_only_so_many_listener_ids(site, clock, settings):
     genre, track = station()
     ids = limits(settings, "listener-ids")
-    answers = [beacon(app, genre, track, address=FLOODER) for _ in range(ids["burst"] + 100)]
+    answers = [beacon(site, genre, track, address=FLOODER) for _ in range(ids["burst"] + 100)]
 
     cookies = [c for c in map(minted, answers) if c]
     assert len(cookies) == ids["burst"]
@@ -89,25 +68,25 @@ def test_a_flood_with_fresh_cookies_gets_only_so_many_listener_ids(app, clock, s
 
     # A minute later the address has earned two more, and no more.
     clock.append(T0 + 60)
-    later = [minted(beacon(app, genre, track, address=FLOODER)) for _ in range(5)]
+    later = [minted(beacon(site, genre, track, address=FLOODER)) for _ in range(5)]
     assert sum(1 for c in later if c) == int(60 * ids["per_second"])
 
     # What the flood's listener ids can send is still held by each one's own budget, and
     # the ratings see no more listeners than the ids it got.
     for cookie in cookies[:40]:
-        assert beacon(app, genre, track, address=FLOODER, listener=cookie, count=5).status == 200
+        assert beacon(site, genre, track, address=FLOODER, listener=cookie, count=5).status == 200
     assert ListenEvent.objects.values("listener").distinct().count() == 40
     # Another address is not held back by this one's flood.
-    assert minted(beacon(app, genre, track, address="192.0.2.1")) is not None
+    assert minted(beacon(site, genre, track, address="192.0.2.1")) is not None
 
 
-def test_a_school_of_200_listeners_behind_one_address_is_never_held_back(app, clock):
+def test_a_school_of_200_listeners_behind_one_address_is_never_held_back(site, clock):
     genre, track = station()
     listeners = []
     # Nine o'clock: 200 players start at once. The first beacon of each gets its cookie
     # (its events dropped as no_listener, as for any new browser) and is sent again.
     for _ in range(200):
-        first = beacon(app, genre, track, address=SCHOOL, count=2)
+        first = beacon(site, genre, track, address=SCHOOL, count=2)
         assert first.status == 200
         assert json.loads(first.body)["dropped"] == {DROP_NO_LISTENER: 2}
         listeners.append(minted(first))
@@ -115,7 +94,7 @@ def test_a_school_of_200_listeners_behind_one_address_is_never_held_back(app, cl
     for minute in range(6):
         clock.append(T0 + 60 * minute)
         for listener in listeners:
-            answer = beacon(app, genre, track, address=SCHOOL, listener=listener, count=2)
+            answer = beacon(site, genre, track, address=SCHOOL, listener=listener, count=2)
             assert answer.status == 200, answer.text
             sent, accepted = sent + 2, accepted + json.loads(answer.body)["accepted"]
 
@@ -154,13 +133,13 @@ def test_ad_placements_are_limited_per_address(client, clock, settings):
     assert client.get("/ads/place/?place=page", REMOTE_ADDR="192.0.2.9").status_code != 429
 
 
-def test_limits_are_shared_by_processes_through_redis(app, clock, settings, shared_redis):
+def test_limits_are_shared_by_processes_through_redis(site, clock, settings, shared_redis):
     from twentytwo.core.limits import buckets_forget
 
     genre, track = station()
     ids = limits(settings, "listener-ids")
     for _ in range(ids["burst"]):
-        assert minted(beacon(app, genre, track, address=FLOODER))
+        assert minted(beacon(site, genre, track, address=FLOODER))
     # Another process knows nothing of this one's local buckets: only Redis holds them.
     buckets_forget()
-    assert beacon(app, genre, track, address=FLOODER).status == 429
+    assert beacon(site, genre, track, address=FLOODER).status == 429

@@ -11,17 +11,11 @@ import uuid
 import psycopg
 import pytest
 
+from tests.support.deploy import PG, POSTGRES_ROUND
 from tests.support.processes import PYTHONPATH, ROOT
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-        reason="backups are of PostgreSQL: this runs in the PostgreSQL round",
-    ),
-]
+pytestmark = POSTGRES_ROUND
 
-PG = os.environ.get("TWENTYTWO_TEST_PG", "postgres://postgres@127.0.0.1:5432")
 BACKUP = ROOT / "deploy" / "backup.py"
 
 MAKE_SITE = """

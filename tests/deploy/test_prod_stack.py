@@ -20,19 +20,10 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from tests.support.deploy import PG, POSTGRES_ROUND
 from tests.support.processes import PYTHONPATH, ROOT
 
-# The stack runs on PostgreSQL whatever the suite's database is: it runs once, in the
-# PostgreSQL round (DATABASE_URL=postgres://... make test), as CI's second round is.
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-        reason="the production stack runs in the PostgreSQL round",
-    ),
-]
-
-PG = os.environ.get("TWENTYTWO_TEST_PG", "postgres://postgres@127.0.0.1:5432")
+pytestmark = POSTGRES_ROUND
 
 
 def free_port() -> int:

@@ -8,18 +8,10 @@ import os
 import subprocess
 import sys
 
-import pytest
-
+from tests.support.deploy import PG, POSTGRES_ROUND
 from tests.support.processes import PYTHONPATH, ROOT
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-        reason="the production stack runs in the PostgreSQL round",
-    ),
-]
-PG = os.environ.get("TWENTYTWO_TEST_PG", "postgres://postgres@127.0.0.1:5432")
+pytestmark = POSTGRES_ROUND
 
 
 def test_a_short_soak_with_a_worker_killed_keeps_every_acknowledged_event(tmp_path):

@@ -119,7 +119,7 @@ def test_the_advertiser_s_tag_waits_for_consent_and_leaves_with_it(
     wait_for(lambda: advertising_answer(browser_visit) == "1")
     page.goto(browser_visit.base_url + genre)
     wait_for(lambda: asked == ["/tag.js"])
-    page.wait_for_function("document.documentElement.dataset.adTagRan === 'yes'")
+    page.wait_for_function("() => document.documentElement.dataset.adTagRan === 'yes'")
 
     # A page without the ad does not inherit the tag: it opens as a fresh page.
     page.evaluate("window.sameDocument = true")

@@ -3,6 +3,19 @@
 from dataclasses import dataclass
 from io import BytesIO
 
+import pytest
+
+
+@pytest.fixture
+def site(wsgi_on_test_connection, settings):
+    """The WSGI application the app server runs, on the test's own database connection."""
+    from twentytwo.config.wsgi import application, shared_cache
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    shared_cache.clear()
+    yield application
+    shared_cache.clear()
+
 
 @dataclass
 class Answer:

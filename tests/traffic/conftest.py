@@ -9,17 +9,6 @@ ADDED = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def site(wsgi_on_test_connection, settings):
-    """The WSGI application the app server runs, on the test's own database connection."""
-    from twentytwo.config.wsgi import application, shared_cache
-
-    settings.ALLOWED_HOSTS = ["testserver"]
-    shared_cache.clear()
-    yield application
-    shared_cache.clear()
-
-
-@pytest.fixture
 def station(db):
     """Amsterdam's Deep House with one track in its playlist."""
     city = CityFactory(name="Amsterdam", slug="amsterdam")

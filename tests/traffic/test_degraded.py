@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from tests.support.beacons import OWN_ORIGIN
+from tests.support.beacons import OWN_ORIGIN, event
 from tests.support.factories import CityFactory, GenreFactory, track_create
 from tests.support.wsgi import call
 from tests.traffic.test_metrics import series, session_cookie
@@ -59,19 +59,7 @@ def test_with_redis_down_the_site_serves_and_says_it_is_degraded(
         assert answer.status == 200, (path, answer.status)
     assert call(site, f"/api/tracks/{track.pk}").status == 200  # from the local cache
     assert call(site, stream_url(track.pk)).status == 200
-    body = json.dumps(
-        {
-            "events": [
-                {
-                    "id": str(uuid.uuid4()),
-                    "type": "start",
-                    "genre": genre.pk,
-                    "track": track.pk,
-                    "position": 0.0,
-                }
-            ]
-        }
-    ).encode()
+    body = json.dumps({"events": [event(genre, track, client_time=None)]}).encode()
     beacon = call(
         site,
         "/api/events",
