@@ -37,6 +37,9 @@ DEBIAN_PACKAGES = {
     "redis-server": "redis-server",
     "pg_isready": "postgresql-client",
 }
+# Processes started again when they stop, as their systemd units are (Restart=always); the
+# others stopping stops the stack.
+RESTARTED = {"loader", "worker"}
 # The task chains a site runs (as `make demo` starts them).
 SCHEDULES = (
     "audience_rollup",
@@ -57,6 +60,9 @@ class Stack:
     database_url: str
     workers: int
     threads: int
+    # make bench's baseline: the same audio files at /bench-media/, sent by the same nginx
+    # with no check. Only ever on in a loopback run for the benchmark.
+    bench_baseline: bool = False
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     # -- places -------------------------------------------------------------------------
@@ -150,6 +156,12 @@ class Stack:
             ("/srv/22tracks/deploy/", f"{ROOT / 'deploy'}/"),
             ("/srv/22tracks/var", str(self.var)),
         ]  # fmt: skip
+        if self.bench_baseline:
+            replacements.append(
+                ("    # Audio with an older URL",
+                 f"    location /bench-media/ {{\n        alias {self.var}/media/;\n"
+                 "        access_log off;\n    }\n    # Audio with an older URL"),
+            )  # fmt: skip
         for old, new in replacements:
             if old not in text:
                 raise SystemExit(f"deploy/nginx.conf no longer holds {old.strip()!r}")
@@ -221,10 +233,14 @@ http {{
 
     def start(self) -> None:
         python = [sys.executable, "-m", "twentytwo"]
+        # The loader is a process of its own, restarted when it dies (as its systemd unit
+        # is); started before the app and stopped after it, so it loads what the app's
+        # workers hand over as they stop.
+        self.spawn("loader", [*python, "traffic_loader"])
         self.spawn(
             "app",
             [*python, "serve", "--host", "127.0.0.1", "--port", str(self.app_port),
-             "--workers", str(self.workers), "--threads", str(self.threads)],
+             "--workers", str(self.workers), "--threads", str(self.threads), "--no-loader"],
         )  # fmt: skip
         self.spawn("worker", [*python, "db_worker"])
         conf = self.nginx_conf()
@@ -269,7 +285,13 @@ http {{
         raise SystemExit(f"the stack did not become ready: {last}")
 
     def check_alive(self) -> None:
-        for name, process in self.processes.items():
+        for name, process in list(self.processes.items()):
+            if process.poll() is None:
+                continue
+            if name in RESTARTED:
+                print(f"{name} stopped (exit {process.returncode}); starting it again", flush=True)
+                self.spawn(name, process.args)
+                continue
             if process.poll() is not None:
                 raise SystemExit(
                     f"{name} stopped (exit {process.returncode}); see {self.log}/{name}.log"

@@ -4,6 +4,7 @@ what the server kept against what its clients were told: `make soak`.
     .venv/bin/python deploy/soak.py                        # 200 listeners, 10 minutes
     .venv/bin/python deploy/soak.py --listeners 30 --seconds 40 --json result.json
     .venv/bin/python deploy/soak.py --fault worker-kill    # SIGKILL an app worker midway
+    .venv/bin/python deploy/soak.py --fault loader-kill --fault redis-stop
 
 It starts the stack of deploy/prod.py in a folder and database of its own (loopback only),
 with the demo catalog. Each listener is a browser with its own cookies, all behind one
@@ -46,7 +47,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from prod import ROOT, Stack, free_port
 
 PING_SECONDS = 30.0
-FAULTS = ("worker-kill",)
+FAULTS = ("worker-kill", "loader-kill", "redis-stop")
+REDIS_DOWN_SECONDS = 20
 
 
 @dataclass
@@ -196,6 +198,23 @@ def worker_kill(stack: Stack) -> str:
     return f"SIGKILL to app worker {victim}"
 
 
+def loader_kill(stack: Stack) -> str:
+    process = stack.processes["loader"]
+    os.kill(process.pid, signal.SIGKILL)
+    return f"SIGKILL to the loader {process.pid} (the stack starts it again)"
+
+
+def redis_stop(stack: Stack) -> str:
+    process = stack.processes.pop("redis")
+    process.kill()
+    process.wait()
+    threading.Timer(REDIS_DOWN_SECONDS, stack.start_redis).start()
+    return f"Redis killed, started again {REDIS_DOWN_SECONDS} s later"
+
+
+FAULT_DOING = {"worker-kill": worker_kill, "loader-kill": loader_kill, "redis-stop": redis_stop}
+
+
 def server_counts(database_url: str) -> dict[str, int]:
     with psycopg.connect(database_url) as connection:
         events = connection.execute("SELECT count(*) FROM audience_listenevent").fetchone()[0]
@@ -227,12 +246,16 @@ def soak(options) -> dict:
         for listener in listeners:
             listener.start()
             time.sleep(min(0.05, 5.0 / max(1, options.listeners)))
-        fault_at = time.monotonic() + options.seconds / 2
+        # The faults asked for, spread evenly over the run.
+        started, planned = time.monotonic(), list(options.fault or [])
+        due = [
+            started + options.seconds * (n + 1) / (len(planned) + 1) for n in range(len(planned))
+        ]
         while any(listener.is_alive() for listener in listeners):
             time.sleep(1)
             stack.check_alive()
-            if options.fault and not faults and time.monotonic() >= fault_at:
-                faults.append(worker_kill(stack))
+            if planned and time.monotonic() >= due[len(faults)]:
+                faults.append(FAULT_DOING[planned.pop(0)](stack))
             rss.append(app_rss_bytes(stack))
         processes = app_processes(stack)
         # What the clients sent is in; wait for the loader (edge files close every 10 s).
@@ -267,12 +290,15 @@ def soak(options) -> dict:
         }
     finally:
         stack.stop()
-        try:
-            with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
-                connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        except psycopg.Error:
-            pass
-        shutil.rmtree(var, ignore_errors=True)
+        if options.keep:
+            print(f"kept: {stack.database_url} and {var}", file=sys.stderr)
+        else:
+            try:
+                with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+                    connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            except psycopg.Error:
+                pass
+            shutil.rmtree(var, ignore_errors=True)
     return result
 
 
@@ -304,8 +330,11 @@ def main(argv: list[str] | None = None) -> int:
         "--database-url",
         default=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/twentytwo_soak"),
     )
-    parser.add_argument("--fault", choices=FAULTS, help="inject this fault halfway")
+    parser.add_argument(
+        "--fault", choices=FAULTS, action="append", help="inject this fault (again: several)"
+    )
     parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument("--keep", action="store_true", help="keep the database and the folder")
     options = parser.parse_args(argv)
     result = soak(options)
     problems = problems_of(result)

@@ -90,15 +90,17 @@ def test_a_school_of_200_listeners_behind_one_address_is_never_held_back(site, c
         assert first.status == 200
         assert json.loads(first.body)["dropped"] == {DROP_NO_LISTENER: 2}
         listeners.append(minted(first))
+    # Then, as make soak's listeners did (18 beacons a second from 200 of them), each sends
+    # its ping every 30 seconds and one more for a start, seek, skip or end between two.
     sent = accepted = 0
-    for minute in range(6):
-        clock.append(T0 + 60 * minute)
-        for listener in listeners:
-            answer = beacon(site, genre, track, address=SCHOOL, listener=listener, count=2)
+    for half_minute in range(10):
+        clock.append(T0 + 30 * half_minute)
+        for listener in listeners * 3:
+            answer = beacon(site, genre, track, address=SCHOOL, listener=listener)
             assert answer.status == 200, answer.text
-            sent, accepted = sent + 2, accepted + json.loads(answer.body)["accepted"]
+            sent, accepted = sent + 1, accepted + json.loads(answer.body)["accepted"]
 
-    assert accepted == sent == 200 * 6 * 2
+    assert accepted == sent == 200 * 10 * 3
     assert ListenEvent.objects.values("listener").distinct().count() == 200
 
 

@@ -96,7 +96,7 @@ def edge_lines(stack) -> list[dict]:
     folder = stack["var"] / "log" / "edge"
     return [
         json.loads(line)
-        for path in sorted(folder.glob("streams-*.jsonl"))
+        for path in sorted(folder.glob("requests-*.jsonl"))
         for line in path.read_text().splitlines()
     ]
 

@@ -36,7 +36,7 @@ def folders(tmp_path):
 
 def slice_file(edge, moment, lines):
     edge.mkdir(parents=True, exist_ok=True)
-    path = edge / f"streams-{int(moment) // SLICE_SECONDS}.jsonl"
+    path = edge / f"requests-{int(moment) // SLICE_SECONDS}.jsonl"
     path.write_text("".join(text + "\n" for text in lines))
     return path
 

@@ -190,9 +190,10 @@ CACHES = {
 }
 
 # Limits per client address (core/address_limits.py): a bucket of `burst` requests that
-# refills at `per_second`; over it, 429 with Retry-After. A player sends a beacon batch
-# every 30 to 60 seconds, so 200 listeners behind one address (a school, an office) send
-# 3 to 7 a second: beacons allow 10 a second after a burst of 600. A beacon without a
+# refills at `per_second`; over it, 429 with Retry-After. A player sends a beacon every 30
+# seconds and one at each start, seek, skip and end: 200 listeners behind one address (a
+# school, an office) sent 18 a second in make soak, so beacons allow 40 a second after a
+# burst of 2400 (a minute of them). A beacon without a
 # listener cookie is what gets a new listener id: an address gets 300 at once (a whole
 # school arriving) and one more every 30 seconds, so a loop throwing its cookie away adds
 # at most 120 listeners an hour. Sign-ins start and come back a few times a day per
@@ -202,8 +203,8 @@ ADDRESS_LIMITS = [
         "name": "beacons",
         "methods": ["POST"],
         "path": r"^/api/events$",
-        "burst": env_int("TWENTYTWO_LIMIT_BEACONS_BURST", 600),
-        "per_second": env_float("TWENTYTWO_LIMIT_BEACONS_PER_SECOND", 10.0),
+        "burst": env_int("TWENTYTWO_LIMIT_BEACONS_BURST", 2400),
+        "per_second": env_float("TWENTYTWO_LIMIT_BEACONS_PER_SECOND", 40.0),
     },
     {
         "name": "listener-ids",

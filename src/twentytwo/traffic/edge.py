@@ -1,9 +1,10 @@
 """Requests nginx answers itself, without the app, brought into the access log.
 
-Stream requests are checked and sent by nginx (deploy/stream_edge.js), so no process of
-the app sees them. nginx writes each as a line of JSON into the edge folder
-(ACCESS_LOG_EDGE_DIR), one file per 10 seconds, named by that slice of time
-(streams-<seconds // 10>.jsonl), and never holds the session cookie: only the listener
+Stream requests are checked and sent by nginx (deploy/stream_edge.js), and nginx refuses
+some requests for the app itself (a body too large, a per-machine limit, the app not
+answering), so no process of the app sees them. nginx writes each as a line of JSON into
+the edge folder (ACCESS_LOG_EDGE_DIR), one file per 10 seconds, named by that slice of time
+(requests-<seconds // 10>.jsonl), and never holds the session cookie: only the listener
 and counting cookies, which the record keeps or drops as for any other request. Once a
 slice is over (and a few seconds more, for lines still being written), the loader turns its
 file into a spool file and removes it; from there on the hits are records like any other,
@@ -28,7 +29,7 @@ SLICE_SECONDS = 10
 # A slice's file is read this long after the slice ends: nginx may still be writing its
 # last lines when the clock turns.
 SETTLE_SECONDS = 3.0
-_EDGE_FILE = re.compile(r"streams-(\d{1,12})\.jsonl")
+_EDGE_FILE = re.compile(r"requests-(\d{1,12})\.jsonl")
 MAX_FIELD_CHARS = 4096
 
 

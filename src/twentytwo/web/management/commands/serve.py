@@ -50,17 +50,23 @@ class Command(BaseCommand):
         # The site keeps its own access log, with its retention (traffic/); the server's
         # would print every client address to the console, outside those limits.
         parser.add_argument(
+            "--no-loader",
+            action="store_true",
+            help="do not start the access log's loader: it runs as a service of its own "
+            "(`python -m twentytwo traffic_loader`, restarted by the service manager)",
+        )
+        parser.add_argument(
             "--server-access-log",
             action="store_true",
             help="also print the app server's own access log (client addresses included)",
         )
 
-    def handle(self, *args, host, port, workers, threads, server_access_log, **options):
+    def handle(self, *args, host, port, workers, threads, server_access_log, no_loader, **options):
         argv = server_command(
             host=host, port=port, workers=workers, threads=threads, access_log=server_access_log
         )
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "twentytwo.config.settings")
-        if settings.ACCESS_LOG and settings.ACCESS_LOG_LOADER == "process":
+        if settings.ACCESS_LOG and settings.ACCESS_LOG_LOADER == "process" and not no_loader:
             access_log_loader_start()
         os.execv(argv[0], argv)  # noqa: S606 (argv is built above, no shell)
 
