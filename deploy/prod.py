@@ -292,13 +292,13 @@ http {{
                 print(f"{name} stopped (exit {process.returncode}); starting it again", flush=True)
                 self.spawn(name, process.args)
                 continue
-            if process.poll() is not None:
-                raise SystemExit(
-                    f"{name} stopped (exit {process.returncode}); see {self.log}/{name}.log"
-                )
+            raise SystemExit(
+                f"{name} stopped (exit {process.returncode}); see {self.log}/{name}.log"
+            )
 
     def stop(self) -> None:
-        """Stop in the reverse order: nginx, the worker, the app (its loader ends last), Redis."""
+        """Stop in the reverse order: nginx, the worker, the app, the loader (which loads what
+        the app's workers handed over as they stopped), Redis."""
         for name in reversed(list(self.processes)):
             process = self.processes[name]
             if process.poll() is None:
