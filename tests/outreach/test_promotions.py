@@ -275,7 +275,7 @@ def test_staff_download_the_affiliate_s_csv_of_that_promotion_only(promotion, st
 
 
 def test_staff_cannot_run_a_promotion_the_register_could_not_honour(affiliate, staff):
-    now = timezone.now()
+    today = timezone.localdate()
     form = {
         "slug": "giveaway",
         "title": "Giveaway",
@@ -283,9 +283,9 @@ def test_staff_cannot_run_a_promotion_the_register_could_not_honour(affiliate, s
         "affiliate": affiliate.pk,
         "fields": ["name", "answer"],
         "question": "",
-        "opens_at_0": now.date().isoformat(),
+        "opens_at_0": (today - timedelta(days=1)).isoformat(),  # open whatever the hour
         "opens_at_1": "10:00",
-        "closes_at_0": (now + timedelta(days=3)).date().isoformat(),
+        "closes_at_0": (today + timedelta(days=3)).isoformat(),
         "closes_at_1": "10:00",
         "webhook_url": "",
     }
