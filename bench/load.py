@@ -178,18 +178,23 @@ def wrk_run(
     server_pid: int,
     range_bytes: int = 0,
     unique_query: bool = False,
+    headers: dict[str, str] | None = None,
 ) -> LoadResult:
     """Load `base_url` with GETs of random `targets` (path, size) for `seconds`.
 
     With `range_bytes`, each request asks for a random window of that many bytes inside the
     target; with `unique_query`, each request has a query string no other has. The summed
-    RSS and CPU time of `server_pid` and its children are measured too."""
+    RSS and CPU time of `server_pid` and its children are measured too; `headers` go with
+    every request (a signed-in listener's cookie)."""
     with tempfile.TemporaryDirectory(prefix="bench-wrk-") as folder:
         targets_file = Path(folder) / "targets.txt"
         targets_file.write_text("".join(f"{path} {size}\n" for path, size in targets))
         command = _wrk_command(
             connections=connections, seconds=seconds, script=TARGETS_SCRIPT, base_url=base_url
         )
+        # wrk's own options go before the URL; what follows `--` is the script's.
+        at = command.index(base_url)
+        command[at:at] = [f"--header={name}: {value}" for name, value in (headers or {}).items()]
         command += [str(targets_file), str(range_bytes)]
         if unique_query:
             command.append("unique")

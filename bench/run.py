@@ -1,7 +1,9 @@
 """Benchmark the app against plain baselines on this machine: `make bench`.
 
 Streams (whole tracks and random 64 KB ranges) are measured against nginx serving the same
-files; the tracks API and the genre page against a bare ASGI app answering the same bytes;
+files; the tracks API and the genre page (for a visitor nobody knows, which comes from the
+shared cache, and for a signed-in listener with hearts) against a bare ASGI app answering
+the same bytes, and the anonymous page against the cached tracks API;
 listening beacons against Django inserting the same rows, and the audience rollup over a day
 of 1M events and over 10M (bench/audience.py); the tracks API with the site's access log on
 against the same with it off (bench/traffic.py); a month's partner report over 10M events
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import audience
+import listener
 import load
 import outreach
 import partners
@@ -43,11 +46,18 @@ WHOLE_FILES = "stream whole files"
 RANGES = "stream 64 KB ranges"
 TRACKS_API = "tracks API"
 GENRE_PAGE = "genre page"
+GENRE_PAGE_SIGNED_IN = "genre page signed in"
 
 STREAMING, API, AUDIENCE, TRAFFIC = "streaming", "api", "audience", "traffic"
 PARTNERS, OUTREACH = "partners", "outreach"
 PARTS = (STREAMING, API, AUDIENCE, TRAFFIC, PARTNERS, OUTREACH)
-PART_OF = {WHOLE_FILES: STREAMING, RANGES: STREAMING, TRACKS_API: API, GENRE_PAGE: API}
+PART_OF = {
+    WHOLE_FILES: STREAMING,
+    RANGES: STREAMING,
+    TRACKS_API: API,
+    GENRE_PAGE: API,
+    GENRE_PAGE_SIGNED_IN: API,
+}
 UNKNOWN_PART = "BENCH_ONLY must be one of {parts}, not {value!r}."
 
 
@@ -60,6 +70,9 @@ class Side:
     paths: list[tuple[str, int]]
     # False for HTML pages, whose per-request tokens may change their length.
     check_length: bool = True
+    # Sent with every request (a signed-in listener's cookie), and what the answer must hold.
+    headers: dict[str, str] | None = None
+    must_contain: bytes = b""
 
 
 @dataclass(frozen=True)
@@ -85,6 +98,8 @@ def _measure(
         side.server.url + path,
         length=size if side.check_length else None,
         range_bytes=scenario.range_bytes,
+        headers=side.headers,
+        must_contain=side.must_contain,
     )
     common = {
         "base_url": side.server.url,
@@ -92,6 +107,7 @@ def _measure(
         "connections": scenario.connections,
         "server_pid": side.server.pid,
         "range_bytes": scenario.range_bytes,
+        "headers": side.headers,
     }
     if warmup > 0:
         load.wrk_run(seconds=warmup, **common)
@@ -133,6 +149,16 @@ def _ratio(measurements: list[report.Measurement], scenario: str, figure: str) -
     return by_role["app"] / by_role["baseline"] if by_role["baseline"] else 0.0
 
 
+def _apps_ratio(measurements: list[report.Measurement], scenario: str, over: str) -> float | None:
+    """The app's requests per second in `scenario` over its own in `over`, in the same run."""
+    by_scenario = {
+        row.scenario: row.result.requests_per_second for row in measurements if row.role == "app"
+    }
+    if scenario not in by_scenario or not by_scenario.get(over):
+        return None
+    return by_scenario[scenario] / by_scenario[over]
+
+
 def _verdicts(
     measurements: list[report.Measurement],
     parts: set[str],
@@ -156,6 +182,18 @@ def _verdicts(
             _ratio(measurements, GENRE_PAGE, "requests_per_second"),
             "x",
             None,
+        ),
+        report.Verdict(
+            "anonymous genre page / cached tracks API",
+            _apps_ratio(measurements, GENRE_PAGE, TRACKS_API),
+            "x",
+            0.8,
+        ),
+        report.Verdict(
+            "signed-in genre page req/s, app / raw ASGI",
+            _ratio(measurements, GENRE_PAGE_SIGNED_IN, "requests_per_second"),
+            "x",
+            0.01,
         ),
     ]
     streaming = [
@@ -242,6 +280,22 @@ def _scenarios(
                 baseline=Side("baseline", raw, page_paths, check_length=False),
             ),
         ]
+        signed_in = stack.enter_context(listener.signed_in_listener(found.track_ids))
+        scenarios.append(
+            Scenario(
+                GENRE_PAGE_SIGNED_IN,
+                connections=32,
+                app=Side(
+                    "app",
+                    app,
+                    page_paths,
+                    check_length=False,
+                    headers=signed_in,
+                    must_contain=listener.SIGNED_IN_MARK,
+                ),
+                baseline=Side("baseline", raw, page_paths, check_length=False),
+            )
+        )
     return scenarios
 
 

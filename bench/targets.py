@@ -32,6 +32,7 @@ class Targets:
     streams: list[tuple[str, int]]
     media_files: list[tuple[str, int]]
     media_root: Path
+    track_ids: list[int]
 
 
 def _get(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
@@ -109,6 +110,7 @@ def targets_discover(app_url: str) -> Targets:
         streams=[(path, files[track_id][1]) for track_id, path in streams.items()],
         media_files=[(f"/media/{name}", size) for name, size in files.values()],
         media_root=_media_root(),
+        track_ids=list(streams),
     )
 
 
@@ -127,18 +129,34 @@ def responses_capture(app_url: str, paths: list[str]) -> dict[str, dict]:
     return captured
 
 
-def response_check(url: str, *, length: int | None = None, range_bytes: int = 0) -> None:
+def response_check(
+    url: str,
+    *,
+    length: int | None = None,
+    range_bytes: int = 0,
+    headers: dict[str, str] | None = None,
+    must_contain: bytes = b"",
+) -> None:
     """Fail unless `url` answers 200 (or 206 for a range) with the expected length.
 
     A load run against a URL that answers 403 or 404 measures nothing, so each run starts
-    with this one request."""
-    headers = {"Range": f"bytes=0-{range_bytes - 1}"} if range_bytes else {}
+    with this one request; with `must_contain`, the body must hold those bytes (a signed-in
+    page, not the anonymous one)."""
+    headers = {**(headers or {})}
+    if range_bytes:
+        headers["Range"] = f"bytes=0-{range_bytes - 1}"
     expected_status = 206 if range_bytes else 200
     status, _, body = _get(url, headers)
     expected_length = min(range_bytes, length) if range_bytes and length else length
-    if status != expected_status or (expected_length is not None and len(body) != expected_length):
-        expected = f"{expected_status}" + (
-            f" with {expected_length} bytes" if expected_length is not None else ""
+    if (
+        status != expected_status
+        or (expected_length is not None and len(body) != expected_length)
+        or must_contain not in body
+    ):
+        expected = (
+            f"{expected_status}"
+            + (f" with {expected_length} bytes" if expected_length is not None else "")
+            + (f" holding {must_contain.decode()}" if must_contain else "")
         )
         raise ResponseCheckFailed(
             UNEXPECTED_RESPONSE.format(url=url, status=status, length=len(body), expected=expected)

@@ -6,10 +6,12 @@ from django.db import close_old_connections
 from twentytwo.audience.selectors.placements import placements_forget
 from twentytwo.core.limits import buckets_forget
 from twentytwo.core.shared import shared_store
+from twentytwo.core.templatetags.fragments import drawings
 from twentytwo.streaming.selectors import stream_source_cache_clear
 from twentytwo.traffic.loader import AccessLogLoader
 from twentytwo.traffic.metrics import Counters
 from twentytwo.traffic.writer import AccessLogWriter, access_log_writer_install
+from twentytwo.web.pages import catalog_reads_forget
 
 # Fixtures every test may use, from the helpers the tests share (tests/support/).
 pytest_plugins = [
@@ -39,9 +41,16 @@ def _media_in_tmp(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _fresh_process_state():
-    """Track ids are reused between tests on SQLite: a cached source or placement of a
-    track must not leak across, nor one test's listener budgets into the next."""
-    resets = (stream_source_cache_clear, placements_forget, buckets_forget, shared_store.forget)
+    """Track ids are reused between tests on SQLite: a cached source, placement, read or
+    drawing of a track must not leak across, nor one test's listener budgets into the next."""
+    resets = (
+        stream_source_cache_clear,
+        placements_forget,
+        buckets_forget,
+        shared_store.forget,
+        drawings.clear,
+        catalog_reads_forget,
+    )
     for forget in resets:
         forget()
     yield

@@ -82,6 +82,7 @@ def test_a_public_answer_is_served_again_until_its_max_age():
         [("Cache-Control", "public")],
         [("Cache-Control", "public, max-age=60"), ("Set-Cookie", "a=b")],
         [("Cache-Control", "public, max-age=60"), ("Vary", "Accept-Language, Cookie")],
+        [("Cache-Control", "public, max-age=60"), ("Vary", "*")],
     ],
 )
 def test_answers_that_may_not_be_shared_are_not_kept(headers):
@@ -119,6 +120,67 @@ def test_head_is_answered_from_a_kept_get_without_a_body():
     call(cache)
     status, _, body = call(cache, method="HEAD")
     assert (status, body, inner.calls) == ("200 OK", b"", 1)
+
+
+PAGE = [*PUBLIC, ("Vary", "Accept-Language, Cookie")]
+PAGE_COOKIES = ("sessionid", "csrftoken")
+
+
+def page_cache_over(headers=PAGE):
+    inner = CountingApp(headers)
+    clock = Clock()
+    cache = SharedResponseCache(inner, prefixes=("/",), page_cookies=PAGE_COOKIES, clock=clock)
+    return cache, inner, clock
+
+
+def test_a_page_for_visitors_nobody_knows_is_shared_whatever_their_other_cookies(process_only):
+    cache, inner, _ = page_cache_over()
+    assert call(cache, path="/amsterdam/")[2] == b"answer 1"
+    # The listening and consent cookies are read by scripts, never by a page.
+    assert call(cache, path="/amsterdam/", cookie="tt_listener=abc; tt_consent=x")[2] == (
+        b"answer 1"
+    )
+    assert call(cache, path="/amsterdam/", accept_language="nl")[2] == b"answer 2"
+    assert inner.calls == 2
+
+
+@pytest.mark.parametrize("cookie", ["sessionid=s1", "tt_listener=abc; csrftoken=t", "csrftoken"])
+def test_a_page_is_never_given_to_or_kept_from_a_request_with_a_page_cookie(process_only, cookie):
+    cache, _, _ = page_cache_over()
+    call(cache, path="/amsterdam/")
+    assert call(cache, path="/amsterdam/", cookie=cookie)[2] == b"answer 2"
+    assert call(cache, path="/amsterdam/", cookie=cookie)[2] == b"answer 3"
+    assert call(cache, path="/amsterdam/")[2] == b"answer 1"
+
+
+def test_an_answer_that_varies_on_no_cookie_is_shared_with_signed_in_requests_too(process_only):
+    cache, inner, _ = page_cache_over(PUBLIC)
+    call(cache, cookie="sessionid=s1")
+    call(cache, cookie="sessionid=s2")
+    assert inner.calls == 1
+
+
+def test_without_page_cookies_named_an_answer_varying_on_cookie_is_never_kept(process_only):
+    inner = CountingApp(PAGE)
+    cache = SharedResponseCache(inner, prefixes=("/",), clock=Clock())
+    call(cache, path="/amsterdam/")
+    call(cache, path="/amsterdam/")
+    assert inner.calls == 2
+
+
+def test_a_request_whose_answer_was_not_shareable_skips_the_lookups_for_a_minute(
+    process_only, monkeypatch
+):
+    cache, inner, clock = cache_over([("Cache-Control", "private")])
+    lookups = []
+    looked_up = cache._lookup
+    monkeypatch.setattr(cache, "_lookup", lambda *a: lookups.append(a) or looked_up(*a))
+    for _ in range(3):
+        call(cache)
+    assert (inner.calls, len(lookups)) == (3, 1)
+    clock.now += 61
+    call(cache)
+    assert len(lookups) == 2
 
 
 @pytest.mark.parametrize(("path", "method"), [("/amsterdam/", "GET"), ("/api/cities", "POST")])

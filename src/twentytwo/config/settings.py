@@ -513,6 +513,10 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.NONE],
 }
+# The __Host- prefix binds the cookies to the origin over TLS (production only: it needs Secure).
+SESSION_COOKIE_NAME = "__Host-sessionid" if PRODUCTION else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if PRODUCTION else "csrftoken"
+LANGUAGE_COOKIE_NAME = "django_language"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -524,8 +528,13 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SESSION_COOKIE_NAME = "__Host-sessionid"
-    CSRF_COOKIE_NAME = "__Host-csrftoken"
+# The cookies a page's HTML may depend on: who is signed in, their CSRF token, a chosen
+# language and messages waiting to be shown. A request with none of them gets the page any
+# visitor nobody knows gets, which web/pages.py marks public and core/response_cache.py
+# shares; the listening and consent cookies are read only by scripts and beacons.
+PAGE_COOKIES = (SESSION_COOKIE_NAME, CSRF_COOKIE_NAME, LANGUAGE_COOKIE_NAME, "messages")
+# Seconds the anonymous pages of the catalog may be shared, like the catalog API's answers.
+PAGE_SHARED_SECONDS = env_int("TWENTYTWO_PAGE_SHARED_SECONDS", 60)
 
 # Traffic data (the traffic app): the access log, its retention, health and metrics.
 # One record per request, written by config/wsgi.py's outermost layer to JSON lines and the

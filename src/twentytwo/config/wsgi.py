@@ -4,13 +4,15 @@ Everyday stream requests and the player's listening beacons are answered before 
 request cycle (streaming/fast_path.py, audience/fast_path.py); other requests for audio
 and pictures, and anything else under /api/events, go to a handler with a short
 middleware chain (a beacon uses no session, user or CSRF token: audience/api.py checks the
-Origin); everything else goes through the full one. In front of both, a shared cache
-answers repeated catalog API reads for as long as their Cache-Control allows. Outermost,
+Origin); everything else goes through the full one, behind a shared cache that answers
+repeated catalog API reads and the pages of visitors nobody knows for as long as their
+Cache-Control allows (core/response_cache.py). Outermost,
 the access log gives every request its id and records every answer, whichever layer gave
 it (traffic/access_log.py)."""
 
 import os
 
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "twentytwo.config.settings")
@@ -28,10 +30,14 @@ FILE_ROUTE_PREFIXES = ("/stream/", "/pictures/")
 # Measured in-process, one event per request on SQLite: 437-508 requests/s through the
 # full chain, 559-598 through the short one (before the one-statement insert).
 BEACON_ROUTE_PREFIXES = ("/api/events",)
-SHARED_CACHE_PREFIXES = ("/api/",)
+# Everything the full chain answers; only answers marked public are kept.
+SHARED_CACHE_PREFIXES = ("/",)
 
 files = StreamFastPath(LeanWSGIHandler())
 beacons = BeaconFastPath(LeanWSGIHandler("BEACON_ROUTE_MIDDLEWARE"), guard=address_limits_refusal)
+shared_cache = SharedResponseCache(
+    site, prefixes=SHARED_CACHE_PREFIXES, page_cookies=settings.PAGE_COOKIES
+)
 
 
 def route(environ, start_response):
@@ -41,8 +47,7 @@ def route(environ, start_response):
         return files(environ, start_response)
     if path.startswith(BEACON_ROUTE_PREFIXES):
         return beacons(environ, start_response)
-    return site(environ, start_response)
+    return shared_cache(environ, start_response)
 
 
-shared_cache = SharedResponseCache(route, prefixes=SHARED_CACHE_PREFIXES)
-application = AccessLog(shared_cache)
+application = AccessLog(route)

@@ -5,15 +5,22 @@ The site's base template names no app. It draws `{% site_stylesheets %}`,
 has a `site_parts` fills them, in the order of INSTALLED_APPS: its stylesheets, its scripts
 (deferred) and templates for the named places of a page. An app that is not installed
 leaves nothing behind, and a new app adds its parts without touching anyone else's
-templates. (Wagtail's hooks and the admin's Media do the same job for their pages.)"""
+templates. (Wagtail's hooks and the admin's Media do the same job for their pages.)
+
+A part of a page drawn once for everyone (`{% shared_fragment %}`, in
+core/templatetags/fragments.py) is drawn as for a visitor nobody knows; an app whose slot
+templates depend on who is asking names a `personalise` function, `(request, html) ->
+html`, that turns such a drawing into this visitor's (favorites presses their hearts)."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.http import HttpRequest
+from django.utils.module_loading import import_string
 
 # The places of a page an app may add templates to, and what goes there. A template in a
 # slot is drawn with the context of the place it is drawn in.
@@ -38,6 +45,8 @@ class SiteParts:
     stylesheets: tuple[str, ...] = ()
     scripts: tuple[str, ...] = ()
     slots: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Dotted path of a function (request, html) -> html; see the module's text.
+    personalise: str = ""
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,7 @@ class PageParts:
     stylesheets: tuple[str, ...]
     scripts: tuple[str, ...]
     slots: Mapping[str, tuple[str, ...]]
+    personalisers: tuple[Callable[[HttpRequest, str], str], ...] = ()
 
 
 def declared_site_parts() -> list[tuple[str, SiteParts]]:
@@ -69,4 +79,5 @@ def page_parts() -> PageParts:
             slot: tuple(name for parts in declared for name in parts.slots.get(slot, ()))
             for slot in SLOTS
         },
+        personalisers=tuple(import_string(p.personalise) for p in declared if p.personalise),
     )

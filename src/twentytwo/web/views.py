@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 from twentytwo.audience.views import ratings_page, ratings_refused
 from twentytwo.catalog import selectors
 from twentytwo.catalog.models import City, Genre, Track
+from twentytwo.web.pages import catalog_read, shared_when_anonymous
 
 CITY_NOT_FOUND = "There is no city at this address."
 GENRE_NOT_FOUND = "There is no genre at this address."
@@ -20,43 +21,57 @@ TRACK_NOT_FOUND = "There is no track with this number."
 
 def _city_or_404(slug: str) -> City:
     try:
-        return selectors.city_by_slug(slug)
+        return catalog_read(("city", slug), lambda: selectors.city_by_slug(slug))
     except City.DoesNotExist:
         raise Http404(CITY_NOT_FOUND) from None
 
 
 def _genre_or_404(*, city_slug: str, genre_slug: str) -> Genre:
     try:
-        return selectors.genre_by_slug(city_slug=city_slug, genre_slug=genre_slug)
+        return catalog_read(
+            ("genre", city_slug, genre_slug),
+            lambda: selectors.genre_by_slug(city_slug=city_slug, genre_slug=genre_slug),
+        )
     except Genre.DoesNotExist:
         raise Http404(GENRE_NOT_FOUND) from None
 
 
+def _cities() -> list[City]:
+    return catalog_read(("cities",), lambda: list(selectors.city_list()))
+
+
+def _genres(city: City) -> list[Genre]:
+    return catalog_read(("genres", city.pk), lambda: list(selectors.genre_list(city=city)))
+
+
 @require_safe
+@shared_when_anonymous
 def home(request: HttpRequest) -> HttpResponse:
-    cities = list(selectors.city_list())
+    cities = _cities()
     city = cities[0] if cities else None
-    genres = list(selectors.genre_list(city=city)) if city else []
+    genres = _genres(city) if city else []
     return render(
         request, "web/home.html", {"cities": cities, "current_city": city, "genres": genres}
     )
 
 
 @require_safe
+@shared_when_anonymous
 def city(request: HttpRequest, city: str) -> HttpResponse:
     current = _city_or_404(city)
     return render(
         request,
         "web/city.html",
         {
-            "cities": list(selectors.city_list()),
+            "cities": _cities(),
             "current_city": current,
-            "genres": list(selectors.genre_list(city=current)),
+            "genres": _genres(current),
         },
     )
 
 
 @require_safe
+@shared_when_anonymous
 def genre(request: HttpRequest, city: str, genre: str) -> HttpResponse:
     current = _genre_or_404(city_slug=city, genre_slug=genre)
     return render(
@@ -65,18 +80,19 @@ def genre(request: HttpRequest, city: str, genre: str) -> HttpResponse:
         {
             "genre": current,
             "city": current.city,
-            "entries": selectors.genre_playlist(genre=current),
-            "other_genres": [
-                other for other in selectors.genre_list(city=current.city) if other.pk != current.pk
-            ],
+            "entries": catalog_read(
+                ("playlist", current.pk), lambda: selectors.genre_playlist(genre=current)
+            ),
+            "other_genres": [other for other in _genres(current.city) if other.pk != current.pk],
         },
     )
 
 
 @require_safe
+@shared_when_anonymous
 def ledger(request: HttpRequest, city: str, genre: str) -> HttpResponse:
     current = _genre_or_404(city_slug=city, genre_slug=genre)
-    entries = selectors.genre_ledger(genre=current)
+    entries = catalog_read(("ledger", current.pk), lambda: selectors.genre_ledger(genre=current))
     return render(
         request,
         "web/ledger.html",
@@ -91,6 +107,7 @@ def ledger(request: HttpRequest, city: str, genre: str) -> HttpResponse:
 
 
 @require_safe
+@shared_when_anonymous
 def track(request: HttpRequest, track_id: int) -> HttpResponse:
     try:
         current = selectors.track_by_id(track_id)
@@ -118,11 +135,13 @@ def track(request: HttpRequest, track_id: int) -> HttpResponse:
 
 
 @require_safe
+@shared_when_anonymous
 def about(request: HttpRequest) -> HttpResponse:
     return render(request, "web/about.html")
 
 
 @require_safe
+@shared_when_anonymous
 def contact(request: HttpRequest) -> HttpResponse:
     return render(request, "web/contact.html")
 

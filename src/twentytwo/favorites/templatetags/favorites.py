@@ -1,14 +1,13 @@
 """Template tags that draw hearts pressed or not for the signed-in listener.
 
-The user's favorite ids are read once per request and kept on it, so a page with many
-hearts costs one query. Pages are rendered per request (nothing shares them), so a heart
-is right on the first paint and after every htmx swap."""
+The user's favorite ids are read once per request and kept on it (favorites/hearts.py), so
+a page with many hearts costs one query; parts of a page drawn once for everyone get their
+hearts pressed there. A heart is right on the first paint and after every htmx swap."""
 
 from django import template
-from django.http import HttpRequest
 
 from twentytwo.accounts.selectors import user_may_keep_favorites
-from twentytwo.favorites.selectors import FavoriteIds, favorite_ids
+from twentytwo.favorites.hearts import request_favorite_ids
 
 register = template.Library()
 
@@ -16,14 +15,6 @@ register = template.Library()
 ACCESS_ALLOWED = "allowed"
 ACCESS_REFUSED = "refused"
 ACCESS_ANONYMOUS = "anonymous"
-
-
-def _ids(request: HttpRequest | None) -> FavoriteIds:
-    if request is None:
-        return FavoriteIds()
-    if not hasattr(request, "_favorite_ids"):
-        request._favorite_ids = favorite_ids(user=getattr(request, "user", None))
-    return request._favorite_ids
 
 
 @register.simple_tag(takes_context=True)
@@ -43,13 +34,13 @@ def favorites_access(context) -> str:
 @register.simple_tag(takes_context=True)
 def favorite_track_ids(context) -> str:
     """Return the user's favorite track ids, comma-separated, for the player bar's heart."""
-    return ",".join(str(pk) for pk in sorted(_ids(context.get("request")).tracks))
+    return ",".join(str(pk) for pk in sorted(request_favorite_ids(context.get("request")).tracks))
 
 
 @register.inclusion_tag("favorites/partials/heart.html", takes_context=True)
 def heart(context, *, track=None, genre=None, extra_class: str = ""):
     """Draw a heart button for a track or a genre."""
-    ids = _ids(context.get("request"))
+    ids = request_favorite_ids(context.get("request"))
     if track is not None:
         kind, target, pressed = "track", track, track.pk in ids.tracks
     else:
