@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.urls import reverse
 
 from tests.support.factories import CityFactory, CuratorFactory, GenreFactory, track_create
 from twentytwo.catalog import services
@@ -53,3 +54,7 @@ def rotate_in(*, genre, count: int, seconds: float = 3.0, start: datetime = FIRS
         services.track_add_to_rotation(genre=genre, track=track, at=start + timedelta(days=day))
         tracks.append(track)
     return tracks
+
+
+def genre_url(genre) -> str:
+    return reverse("web:genre", kwargs={"city": genre.city.slug, "genre": genre.slug})

@@ -63,3 +63,12 @@ def page_of(response) -> Page:
 def squeezed(text: str) -> str:
     """Collapse runs of whitespace, as a browser shows text."""
     return " ".join(text.split())
+
+
+def hearts(page: Page, kind: str) -> dict[int, str]:
+    """Map each heart of `kind` ("track" or "genre") on the page to its aria-pressed."""
+    return {
+        int(button.attrs["data-heart-id"]): button.attrs["aria-pressed"]
+        for button in page.all("button", data_heart_kind=kind)
+        if button.attrs.get("data-heart-id")
+    }

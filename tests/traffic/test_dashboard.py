@@ -1,4 +1,5 @@
-"""The operations dashboard: the figures of a known set of records, for staff only."""
+"""The operations dashboard: the figures of a known set of records, for staff only, and
+the hourly rollups its week is read from."""
 
 import re
 from datetime import UTC, datetime, timedelta
@@ -9,8 +10,13 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.support.factories import CityFactory, GenreFactory
+from twentytwo.traffic.models import AccessRecord, CatalogHour, RouteHour
+from twentytwo.traffic.selectors import dashboard
 from twentytwo.traffic.selectors.dashboard import Point, RouteLatency
+from twentytwo.traffic.selectors.hours import RouteFigures, duration_bucket
 from twentytwo.traffic.services.records import access_records_store
+from twentytwo.traffic.services.retention import traffic_retention_apply
+from twentytwo.traffic.services.rollups import traffic_rollup_apply
 from twentytwo.traffic.views import REQUEST_ID_INVALID
 
 # The clock is pinned half a minute into 12:00; the hour window is 11:01 up to 12:01.
@@ -215,3 +221,75 @@ def test_the_page_says_when_records_still_wait_for_the_loader(staff, settings, t
 
     assert "Not yet here: 2 batches of records (" in html
     assert re.search(r"wait for the loader, the oldest from \d+ s ago\.", html)
+
+
+WEEK_START, WEEK_END = datetime(2025, 6, 23, 13, tzinfo=UTC), datetime(2025, 6, 30, 13, tzinfo=UTC)
+
+
+def week(staff_client):
+    return staff_client.get(URL, {"window": "week"}).context
+
+
+def test_the_week_from_the_hours_has_the_records_figures(staff, known):
+    assert traffic_rollup_apply() == 4  # 12:00, 11:00, 10:00 and three days ago
+    context = week(staff)
+    assert context["from_hours"] is True
+
+    window = {"start": WEEK_START, "end": WEEK_END}
+    assert context["totals"] == dashboard.totals(**window)
+    assert context["points"] == dashboard.request_series(**window, bucket=timedelta(hours=1))
+    trends = {period: ranked for period, _title, ranked in context["trends"]}
+    assert trends["week"] == dashboard.most_requested(**window)
+
+    exact = {r.route: r for r in dashboard.route_latencies(**window)}
+    for rolled in context["latencies"]:
+        truth = exact[rolled.route]
+        assert (rolled.requests, rolled.max_ms) == (truth.requests, truth.max_ms)
+        for name in ("p50_ms", "p95_ms", "p99_ms"):
+            assert getattr(truth, name) <= getattr(rolled, name) <= getattr(truth, name) * 1.05
+    assert "from the hourly rollups" in staff.get(URL, {"window": "week"}).content.decode()
+
+
+def test_the_week_is_read_from_the_hours_and_not_from_the_records(staff, known):
+    traffic_rollup_apply()
+    AccessRecord.objects.all().delete()
+    assert week(staff)["totals"]["requests"] == 31
+    assert staff.get(URL).context["totals"]["requests"] == 0  # the hour reads the records
+
+
+def test_a_late_record_counts_at_once_and_changes_only_its_hour_at_the_next_rollup(staff, known):
+    traffic_rollup_apply()
+    old_hour = (NOW - timedelta(days=3)).replace(minute=0, second=0)
+    before = RouteHour.objects.get(hour=old_hour, route="web:genre").requests
+    others = set(RouteHour.objects.exclude(hour=old_hour).values_list("id", "requests"))
+
+    access_records_store(records=[record(old_hour + timedelta(minutes=5), "web:genre")])
+    # Not rolled up yet, the hour is added up from its records.
+    assert week(staff)["totals"]["requests"] == 32
+
+    assert traffic_rollup_apply() == 1
+    assert RouteHour.objects.get(hour=old_hour, route="web:genre").requests == before + 1
+    assert set(RouteHour.objects.exclude(hour=old_hour).values_list("id", "requests")) == others
+    assert traffic_rollup_apply() == 0
+    assert week(staff)["totals"]["requests"] == 32
+
+
+def test_hours_go_with_their_records(known, settings, tmp_path):
+    settings.ACCESS_LOG_DIR = tmp_path
+    settings.ACCESS_LOG_SPOOL_DIR = tmp_path / "spool"
+    traffic_rollup_apply()
+    assert CatalogHour.objects.filter(hour__lt=NOW - timedelta(days=2)).exists()
+    # Past the retention of the record three days ago, not of the ones of today.
+    at = NOW - timedelta(days=3) + timedelta(days=settings.TRAFFIC_RETENTION_DAYS, hours=2)
+    result = traffic_retention_apply(now=at)
+    assert result.hours_deleted == 3  # its route's hour, and its city's and its genre's
+    assert not RouteHour.objects.filter(hour__lt=NOW - timedelta(days=2)).exists()
+    assert not CatalogHour.objects.filter(hour__lt=NOW - timedelta(days=2)).exists()
+    assert RouteHour.objects.filter(hour__gte=NOW - timedelta(hours=3)).exists()
+
+
+@pytest.mark.parametrize("duration_us", [1, 999, 1000, 123_456, 10**8])
+def test_a_percentile_from_the_buckets_is_at_most_5_percent_over(duration_us):
+    figures = RouteFigures(requests=1, longest_us=10**9)
+    figures.durations[duration_bucket(duration_us)] = 1
+    assert duration_us <= figures.percentile_us(50) <= duration_us * 1.05

@@ -157,7 +157,11 @@ def test_the_heartbeat_notes_the_worker_and_prunes_old_runs(db, settings, pinned
 
 def test_scheduling_starts_each_chain_once(db, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    assert traffic_tasks_schedule() == ["traffic_retention_task", "traffic_heartbeat_task"]
+    assert traffic_tasks_schedule() == [
+        "traffic_retention_task",
+        "traffic_rollup_task",
+        "traffic_heartbeat_task",
+    ]
     assert traffic_tasks_schedule() == []
 
 

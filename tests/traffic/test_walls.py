@@ -27,8 +27,10 @@ RECORD_MODULES = (
     "records.py",
     "request_ids.py",
     "selectors/catalog.py",
+    "selectors/hours.py",
     "services/records.py",
     "services/retention.py",
+    "services/rollups.py",
     "spool.py",
     "writer.py",
 )

@@ -7,27 +7,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.support.catalog import rotate_in
+from tests.support.catalog import genre_url, rotate_in
 from tests.support.factories import track_create
-from tests.support.html_pages import page_of, squeezed
+from tests.support.html_pages import hearts, page_of, squeezed
 from twentytwo.catalog import services as catalog
 from twentytwo.favorites import services
 from twentytwo.favorites.models import DashboardVisit, Favorite
 
 pytestmark = pytest.mark.django_db
-
-
-def genre_url(genre) -> str:
-    return reverse("web:genre", kwargs={"city": genre.city.slug, "genre": genre.slug})
-
-
-def hearts(page, kind: str) -> dict[int, str]:
-    """Map each heart's target id to its aria-pressed."""
-    return {
-        int(button.attrs["data-heart-id"]): button.attrs["aria-pressed"]
-        for button in page.all("button", data_heart_kind=kind)
-        if button.attrs.get("data-heart-id")
-    }
 
 
 @pytest.fixture

@@ -6,10 +6,9 @@ import time
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.urls import reverse
 
-from tests.support.catalog import rotate_in
-from tests.support.html_pages import page_of
+from tests.support.catalog import genre_url, rotate_in
+from tests.support.html_pages import hearts, page_of
 from tests.support.wsgi import call
 from twentytwo.accounts.services import age_statement_record
 from twentytwo.catalog.models import Track
@@ -18,18 +17,6 @@ from twentytwo.favorites import services
 from twentytwo.favorites.hearts import hearts_pressed
 
 pytestmark = pytest.mark.django_db
-
-
-def genre_url(genre) -> str:
-    return reverse("web:genre", kwargs={"city": genre.city.slug, "genre": genre.slug})
-
-
-def hearts(page, kind: str) -> dict[int, str]:
-    return {
-        int(button.attrs["data-heart-id"]): button.attrs["aria-pressed"]
-        for button in page.all("button", data_heart_kind=kind)
-        if button.attrs.get("data-heart-id")
-    }
 
 
 def session_cookie(user) -> str:

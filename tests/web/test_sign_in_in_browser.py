@@ -60,7 +60,7 @@ def test_sign_in_through_demo_login_resumes_the_music_and_the_heart_reaches_the_
     page.get_by_role("link", name="Sign in").click()
     page.get_by_role("button", name="Sign in with Demo login").click()
     # The provider's page: choose who to be.
-    page.get_by_label("Subject").fill("mira")
+    page.get_by_label("Subject").fill("mira", timeout=WAIT_MS)  # another server, started cold
     # Exactly "Authorize": the server offers the subjects of earlier sign-ins too.
     page.get_by_role("button", name="Authorize", exact=True).click()
     # First sign-in: the age question, then back to the genre.

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.views.defaults import server_error
 
-from tests.support.catalog import rotate_in
+from tests.support.catalog import genre_url, rotate_in
 from tests.support.factories import CityFactory, GenreFactory, track_create
 from tests.support.html_pages import page_of, squeezed
 from twentytwo.catalog import services
@@ -14,10 +14,6 @@ from twentytwo.streaming.signing import stream_token_verify
 pytestmark = pytest.mark.django_db
 
 NOT_FOUND_HEADING = "This page is not in any playlist"
-
-
-def genre_url(genre) -> str:
-    return reverse("web:genre", kwargs={"city": genre.city.slug, "genre": genre.slug})
 
 
 def picture_url(name: str) -> str:

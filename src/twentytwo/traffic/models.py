@@ -85,3 +85,63 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.seen_at.isoformat()}"
+
+
+class RouteHour(models.Model):
+    """One route's requests in one hour (UTC), made from the access records by the rollup.
+
+    The operations dashboard reads these for a week or more instead of the records: the
+    counts and bytes are exact, the durations kept as a histogram whose buckets are 5% wide
+    (services/rollups.py), from which percentiles are read to within 5%."""
+
+    hour = models.DateTimeField(_("hour"))
+    route = models.CharField(_("route"), max_length=MAX_ROUTE_CHARS)
+    requests = models.PositiveIntegerField(_("requests"))
+    client_errors = models.PositiveIntegerField(_("client errors"))
+    server_errors = models.PositiveIntegerField(_("server errors"))
+    response_bytes = models.PositiveBigIntegerField(_("response bytes"))
+    longest_us = models.PositiveBigIntegerField(_("longest duration in microseconds"))
+    # {"<bucket>": requests}; bucket b holds durations in [1.05^b, 1.05^(b+1)) microseconds.
+    durations = models.JSONField(_("durations"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["hour", "route"], name="routehour_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.route} @ {self.hour.isoformat()}"
+
+
+class CatalogHour(models.Model):
+    """The requests for one city, genre or track in one hour (UTC), made by the rollup."""
+
+    class Kind(models.TextChoices):
+        CITY = "city", _("city")
+        GENRE = "genre", _("genre")
+        TRACK = "track", _("track")
+
+    hour = models.DateTimeField(_("hour"))
+    kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices)
+    target_id = models.PositiveIntegerField(_("id"))
+    requests = models.PositiveIntegerField(_("requests"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["hour", "kind", "target_id"], name="cataloghour_unique")
+        ]
+        indexes = [models.Index(fields=["kind", "hour"], name="cataloghour_kind_hour")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.target_id} @ {self.hour.isoformat()}"
+
+
+class RollupMark(models.Model):
+    """How far the rollup has read: every record with an id up to `last_id` is in the hours.
+
+    Records get their ids in the order they are stored, by one loader at a time, so the
+    records above the mark are exactly those the hours do not hold yet (a late one too)."""
+
+    rollup = models.CharField(_("rollup"), max_length=50, unique=True)
+    last_id = models.BigIntegerField(_("last record id"), default=0)
+
+    def __str__(self) -> str:
+        return f"{self.rollup}: {self.last_id}"

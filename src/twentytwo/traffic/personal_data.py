@@ -55,4 +55,7 @@ PERSONAL_DATA = {
 
 NOT_PERSONAL = {
     "traffic.WorkerHeartbeat.name": "the name of a background worker's heartbeat",
+    "traffic.RouteHour.durations": "counts of requests per duration, of a route in an hour",
+    "traffic.RollupMark.rollup": "the name of the hourly rollup",
+    "traffic.RollupMark.last_id": "the id of the last access record the rollup read",
 }

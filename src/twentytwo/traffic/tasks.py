@@ -14,11 +14,14 @@ from django.utils import timezone
 
 from twentytwo.core.scheduling import task_schedule
 from twentytwo.traffic.services.retention import traffic_retention_apply
+from twentytwo.traffic.services.rollups import traffic_rollup_apply
 from twentytwo.traffic.services.worker import worker_heartbeat_record
 
 # Hourly: an address is cut at most an hour after its seven days are up.
 RETENTION_EVERY = timedelta(hours=1)
 HEARTBEAT_EVERY = timedelta(minutes=1)
+# The hours the dashboard reads for a week; until then it adds up the hours not made yet.
+ROLLUP_EVERY = timedelta(minutes=5)
 
 
 @task()
@@ -33,6 +36,15 @@ def traffic_retention_task() -> dict:
 
 
 @task()
+def traffic_rollup_task() -> int:
+    """Make the hours of the records stored since the last run, then come back."""
+    try:
+        return traffic_rollup_apply()
+    finally:
+        task_schedule(traffic_rollup_task, delay=ROLLUP_EVERY)
+
+
+@task()
 def traffic_heartbeat_task() -> None:
     """Note that the worker runs, then come back in a minute."""
     try:
@@ -42,9 +54,9 @@ def traffic_heartbeat_task() -> None:
 
 
 def traffic_tasks_schedule() -> list[str]:
-    """Start the retention and heartbeat chains; return the names of the tasks enqueued."""
+    """Start the retention, rollup and heartbeat chains; return the names of those enqueued."""
     return [
         scheduled_task.name
-        for scheduled_task in (traffic_retention_task, traffic_heartbeat_task)
+        for scheduled_task in (traffic_retention_task, traffic_rollup_task, traffic_heartbeat_task)
         if task_schedule(scheduled_task, delay=timedelta(0))
     ]

@@ -185,7 +185,10 @@ def ops_dashboard(request: HttpRequest) -> HttpResponse:
         return render(request, "traffic/ops.html", {"form": form}, status=400)
     window = dashboard.WINDOWS[form.cleaned_data["window"] or dashboard.DEFAULT_WINDOW]
     start, end = _window_bounds(window)
-    latencies = dashboard.route_latencies(start=start, end=end)
+    # A week is read from the hourly rollups; the trend of the last 7 days always is.
+    hours = dashboard.hours_for(start=start, end=end)
+    week = hours if hours is not None else dashboard.hours_for(start=end - WEEK, end=end)
+    latencies = dashboard.route_latencies(start=start, end=end, hours=hours)
     request_id = form.cleaned_data["request"]
     context = {
         "form": form,
@@ -194,17 +197,22 @@ def ops_dashboard(request: HttpRequest) -> HttpResponse:
         "start": start,
         "end": end,
         "label_format": "H:i" if window.name != "week" else "D H:i",
-        "totals": dashboard.totals(start=start, end=end),
-        "points": dashboard.request_series(start=start, end=end, bucket=window.bucket),
+        "totals": dashboard.totals(start=start, end=end, hours=hours),
+        "points": dashboard.request_series(start=start, end=end, bucket=window.bucket, hours=hours),
         "latencies": latencies,
         "slowest": dashboard.slowest_routes(latencies),
         "server_errors": dashboard.recent_server_errors(start=start, end=end),
         "trends": [
             ("day", "Last 24 hours", dashboard.most_requested(start=end - DAY, end=end)),
-            ("week", "Last 7 days", dashboard.most_requested(start=end - WEEK, end=end)),
+            (
+                "week",
+                "Last 7 days",
+                dashboard.most_requested(start=end - WEEK, end=end, hours=week),
+            ),
         ],
         "request_id": request_id,
         "found": dashboard.records_by_request_id(request_id) if request_id else None,
+        "from_hours": hours is not None,
         "backlog": spool_backlog(Path(settings.ACCESS_LOG_SPOOL_DIR), now=timezone.now()),
     }
     return render(request, "traffic/ops.html", context)

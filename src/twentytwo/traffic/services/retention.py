@@ -14,7 +14,7 @@ from django.db import transaction
 
 from twentytwo.traffic import files
 from twentytwo.traffic.loader import spool_load_if_idle
-from twentytwo.traffic.models import AccessRecord, LoadedChunk
+from twentytwo.traffic.models import AccessRecord, CatalogHour, LoadedChunk, RouteHour
 from twentytwo.traffic.spool import spool_files
 
 logger = logging.getLogger(__name__)
@@ -27,6 +27,7 @@ MARKS_KEPT = timedelta(days=1)
 class RetentionResult:
     addresses_truncated: int = 0
     records_deleted: int = 0
+    hours_deleted: int = 0
     files_truncated: int = 0
     files_deleted: int = 0
     # Lines of truncated files that were not records (cut short by a full disk).
@@ -65,6 +66,10 @@ def traffic_retention_apply(*, now: datetime) -> RetentionResult:
     LoadedChunk.objects.filter(loaded_at__lt=now - MARKS_KEPT).delete()
     with transaction.atomic():
         result.records_deleted, _ = AccessRecord.objects.filter(time__lt=delete_before).delete()
+        # An hour goes once all of its records have: it says no more than they did.
+        last_gone = delete_before - timedelta(hours=1)
+        result.hours_deleted = RouteHour.objects.filter(hour__lte=last_gone).delete()[0]
+        result.hours_deleted += CatalogHour.objects.filter(hour__lte=last_gone).delete()[0]
         result.addresses_truncated = AccessRecord.objects.filter(
             time__lt=truncate_before, client_ip__isnull=False
         ).update(client_ip=None)
