@@ -6,7 +6,7 @@ from django.db import close_old_connections
 from twentytwo.audience.selectors.placements import placements_forget
 from twentytwo.core.limits import buckets_forget
 from twentytwo.core.shared import shared_store
-from twentytwo.core.templatetags.fragments import drawings
+from twentytwo.core.templatetags.fragments import fragments_forget
 from twentytwo.streaming.selectors import stream_source_cache_clear
 from twentytwo.traffic.loader import AccessLogLoader
 from twentytwo.traffic.metrics import Counters
@@ -48,7 +48,7 @@ def _fresh_process_state():
         placements_forget,
         buckets_forget,
         shared_store.forget,
-        drawings.clear,
+        fragments_forget,
         catalog_reads_forget,
     )
     for forget in resets:

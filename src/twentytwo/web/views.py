@@ -83,7 +83,10 @@ def genre(request: HttpRequest, city: str, genre: str) -> HttpResponse:
             "entries": catalog_read(
                 ("playlist", current.pk), lambda: selectors.genre_playlist(genre=current)
             ),
-            "other_genres": [other for other in _genres(current.city) if other.pk != current.pk],
+            "other_genres": catalog_read(
+                ("other genres", current.pk),
+                lambda: [other for other in _genres(current.city) if other.pk != current.pk],
+            ),
         },
     )
 

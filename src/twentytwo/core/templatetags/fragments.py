@@ -9,7 +9,11 @@ nobody knows, and kept in this process under a digest of the values it names: fo
 instance its fields, its annotations and the related rows fetched with it. Any change to
 what the block shows is a new key, so nothing stale is drawn; the installed apps'
 personalisers (core/site_parts.py) then make the drawing this visitor's. A drawing is kept
-PAGE_SHARED_SECONDS at most: the signed stream URLs in it stay valid for hours."""
+PAGE_SHARED_SECONDS at most: the signed stream URLs in it stay valid for hours.
+
+The values a page passes are most often the very objects of the last request (web/pages.py
+reads the catalog once a minute), so a value's digest is kept with the value itself for
+that long, and found again by identity."""
 
 import hashlib
 import threading
@@ -49,6 +53,35 @@ def fingerprint(value) -> object:
     return repr(value)
 
 
+class _Digests:
+    """Digests of values seen lately, by identity; each kept with its value, so that no
+    other object can take its id while the digest is kept."""
+
+    def __init__(self, max_entries: int = MAX_FRAGMENTS) -> None:
+        self.max_entries = max_entries
+        self._entries: OrderedDict[int, tuple[object, float, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def digest(self, values: list, now: float) -> str:
+        parts = []
+        for value in values:
+            found = self._entries.get(id(value))
+            if found is not None and found[0] is value and found[1] > now:
+                parts.append(found[2])
+                continue
+            digest = hashlib.blake2b(repr(fingerprint(value)).encode(), digest_size=16)
+            parts.append(digest.hexdigest())
+            with self._lock:
+                self._entries[id(value)] = (value, now + settings.PAGE_SHARED_SECONDS, parts[-1])
+                while len(self._entries) > self.max_entries:
+                    self._entries.popitem(last=False)
+        return ".".join(parts)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
 class _Drawings:
     """The drawings this process keeps: a bounded LRU whose entries expire."""
 
@@ -74,6 +107,13 @@ class _Drawings:
 
 
 drawings = _Drawings()
+digests = _Digests()
+
+
+def fragments_forget() -> None:
+    """Forget every drawing and digest (tests: ids and rows are reused between them)."""
+    drawings.clear()
+    digests.clear()
 
 
 class SharedFragmentNode(template.Node):
@@ -82,12 +122,9 @@ class SharedFragmentNode(template.Node):
 
     def render(self, context) -> SafeString:
         name = self.name.resolve(context)
-        values = [value.resolve(context) for value in self.values]
-        key = hashlib.blake2b(
-            repr((name, get_language(), get_current_timezone_name(), fingerprint(values))).encode(),
-            digest_size=16,
-        ).hexdigest()
         now = time.monotonic()
+        values = digests.digest([value.resolve(context) for value in self.values], now)
+        key = f"{name}|{get_language()}|{get_current_timezone_name()}|{values}"
         html = drawings.get(key, now)
         if html is None:
             with context.push(request=None, user=AnonymousUser()):
